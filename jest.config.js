@@ -1,0 +1,10 @@
+/** Unit and engine tests: every test talks to the Lamina simulator over 127.0.0.1. */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+	testTimeout: 60000,
+	maxWorkers: 2,
+};

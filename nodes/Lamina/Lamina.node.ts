@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as app from './actions/app';
+import { router } from './actions/router';
+import { searchApps } from './methods/listSearch';
+
+export class Lamina implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lamina',
+		name: 'lamina',
+		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
+		defaults: { name: 'Lamina' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'laminaApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'App', value: 'app', description: 'The AI apps of your Lamina workspace' }],
+				default: 'app',
+			},
+			...app.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchApps },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

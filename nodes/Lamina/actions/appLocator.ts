@@ -1,0 +1,91 @@
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { laminaData, type LaminaContext } from '../transport';
+import type { LaminaApp } from '../shared/types';
+
+const APP_ID_REGEX = '[A-Za-z0-9_-]+';
+
+/** The app picker: from a searchable list, by ID, or by the app's Lamina URL. */
+export function appLocator(displayOptions: IDisplayOptions, description: string): INodeProperties {
+	return {
+		displayName: 'App',
+		name: 'appId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		displayOptions,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an app...',
+				typeOptions: { searchListMethod: 'searchApps', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. app_8f3a...',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: `^${APP_ID_REGEX}$`,
+							errorMessage: 'An app ID has only letters, digits, _ and -',
+						},
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://app.uselamina.ai/apps/app_8f3a...',
+				extractValue: { type: 'regex', regex: `/apps/(${APP_ID_REGEX})` },
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: `^https?://.+/apps/${APP_ID_REGEX}.*`,
+							errorMessage: 'Paste the app page URL, which contains /apps/<app ID>',
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+export function getAppId(this: IExecuteFunctions, itemIndex: number): string {
+	const value = this.getNodeParameter('appId', itemIndex, '', { extractValue: true });
+	const appId = typeof value === 'string' ? value.trim() : '';
+	if (!appId) {
+		throw new NodeOperationError(this.getNode(), 'No app chosen', {
+			description: 'Pick an app in the "App" field (from the list, by ID or by URL).',
+			itemIndex,
+		});
+	}
+	return appId;
+}
+
+/** One execution fetches each app's definition once, however many items use it. */
+export function createAppCache(context: LaminaContext) {
+	const cache = new Map<string, Promise<LaminaApp>>();
+	return (appId: string, itemIndex?: number): Promise<LaminaApp> => {
+		let app = cache.get(appId);
+		if (!app) {
+			app = laminaData.call(context, {
+				method: 'GET',
+				path: `/v1/apps/${encodeURIComponent(appId)}`,
+				subject: `app "${appId}"`,
+				itemIndex,
+			}) as Promise<LaminaApp>;
+			cache.set(appId, app);
+			app.catch(() => cache.delete(appId));
+		}
+		return app;
+	};
+}

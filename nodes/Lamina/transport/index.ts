@@ -1,0 +1,199 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { describeLaminaError } from './laminaError';
+import { decideRetry, parseRetryAfter } from './retryPolicy';
+import { rateLimitPacer } from './rateLimitPacer';
+
+export const CREDENTIAL_TYPE = 'laminaApi';
+
+export type LaminaContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export interface LaminaRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** A POST that starts a run: repeated only after 429 or 503, so it never starts twice. */
+	startsRun?: boolean;
+	/** What the request is about (`app "x"`, `run "y"`), used in not-found and access errors. */
+	subject?: string;
+	itemIndex?: number;
+	timeoutMs?: number;
+	maxAttempts?: number;
+}
+
+export interface LaminaResponse<T> {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: T;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** The credential's base URL without trailing slashes, or a clear error naming the field. */
+export function normaliseBaseUrl(raw: unknown): string | undefined {
+	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '') : '';
+	if (text === '') return 'https://app.uselamina.ai';
+	try {
+		const url = new URL(text);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function getBaseUrl(this: LaminaContext, itemIndex?: number): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex ?? 0);
+	const baseUrl = normaliseBaseUrl(credentials.baseUrl);
+	if (!baseUrl) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The Base URL in the Lamina API credential is not a valid http(s) URL: "${String(credentials.baseUrl)}"`,
+			{
+				description: 'Set Base URL to https://app.uselamina.ai (or the address Lamina gave you).',
+				itemIndex,
+			},
+		);
+	}
+	return baseUrl;
+}
+
+function networkCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code) && code !== 'ERR_BAD_REQUEST') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function cancelSignal(context: LaminaContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * The single door to Lamina's HTTP API: authentication through the credential, bounded retries
+ * (Retry-After honoured), pacing by RateLimit-* headers, and errors a user can act on.
+ */
+export async function laminaRequest<T = unknown>(
+	this: LaminaContext,
+	request: LaminaRequest,
+): Promise<LaminaResponse<T>> {
+	const baseUrl = await getBaseUrl.call(this, request.itemIndex);
+	const maxAttempts = request.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+	const pacer = rateLimitPacer(baseUrl);
+	const signal = cancelSignal(this);
+
+	for (let attempt = 1; ; attempt++) {
+		await pacer.beforeRequest();
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			abortSignal: signal,
+		};
+
+		let response: FullResponse | undefined;
+		let failure: unknown;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as FullResponse;
+		} catch (error) {
+			failure = error;
+		}
+
+		if (signal?.aborted) {
+			throw new NodeOperationError(this.getNode(), 'The execution was cancelled', {
+				itemIndex: request.itemIndex,
+			});
+		}
+		if (response) pacer.afterResponse(response.statusCode, response.headers);
+		if (response && response.statusCode < 400) {
+			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
+		}
+
+		const body = response?.body;
+		const retryAfterSeconds =
+			parseRetryAfter(response?.headers?.['retry-after']) ??
+			parseRetryAfter((body as IDataObject | undefined)?.retryAfter);
+		const decision = decideRetry({
+			attempt,
+			maxAttempts,
+			startsRun: request.startsRun === true,
+			statusCode: response?.statusCode,
+			retryAfterSeconds,
+			retryableFlag: (body as IDataObject | undefined)?.retryable === true,
+			networkErrorCode: response ? undefined : networkCode(failure),
+		});
+		if (decision.retry) {
+			if (response?.statusCode === 429) pacer.pauseFor(decision.delayMs);
+			await sleep(decision.delayMs);
+			continue;
+		}
+
+		const described = describeLaminaError({
+			statusCode: response?.statusCode,
+			body,
+			networkErrorCode: response ? undefined : (networkCode(failure) ?? 'NETWORK_ERROR'),
+			baseUrl,
+			subject: request.subject,
+			attempts: attempt,
+		});
+		const errorResponse: JsonObject = {
+			message: described.message,
+			code: described.code,
+			...(described.requestId ? { requestId: described.requestId } : {}),
+			...(described.details.length ? { details: described.details } : {}),
+		};
+		const error = new NodeApiError(this.getNode(), errorResponse, {
+			message: described.message,
+			description: described.description,
+			httpCode: described.httpCode,
+			itemIndex: request.itemIndex,
+		});
+		error.context.laminaCode = described.code;
+		if (described.requestId) error.context.requestId = described.requestId;
+		throw error;
+	}
+}
+
+/** Lamina wraps successful bodies as `{ data }`; a few endpoints do not. */
+export function unwrapData<T>(body: unknown): T {
+	if (body && typeof body === 'object' && 'data' in (body as IDataObject)) {
+		return (body as { data: T }).data;
+	}
+	return body as T;
+}
+
+export async function laminaData<T = unknown>(this: LaminaContext, request: LaminaRequest): Promise<T> {
+	const response = await laminaRequest.call(this, request);
+	return unwrapData<T>(response.body);
+}

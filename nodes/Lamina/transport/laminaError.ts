@@ -1,0 +1,157 @@
+/**
+ * Turns what Lamina answered (either error-body form, plain text, or no answer at all) into a
+ * message that says what happened and a description that says what to do. Pure: unit-tested.
+ */
+export interface LaminaFailure {
+	statusCode?: number;
+	body?: unknown;
+	networkErrorCode?: string;
+	baseUrl: string;
+	/** What the request was about, e.g. `app "app_123"`, for NOT_FOUND and FORBIDDEN. */
+	subject?: string;
+	attempts: number;
+}
+
+export interface DescribedLaminaError {
+	message: string;
+	description: string;
+	code: string;
+	requestId?: string;
+	httpCode?: string;
+	retryable: boolean;
+	details: string[];
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+	400: 'VALIDATION_ERROR',
+	401: 'AUTH_INVALID_KEY',
+	403: 'FORBIDDEN',
+	404: 'NOT_FOUND',
+	429: 'RATE_LIMITED',
+	500: 'INTERNAL_ERROR',
+	502: 'RESOURCE_UNAVAILABLE',
+	503: 'RESOURCE_UNAVAILABLE',
+	504: 'RESOURCE_UNAVAILABLE',
+};
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+/** `details` comes as an array of strings or as `{ code, message, details: { errors: [...] } }`. */
+export function flattenValidationDetails(details: unknown): string[] {
+	if (details === undefined || details === null) return [];
+	if (typeof details === 'string') return [details];
+	if (Array.isArray(details)) return details.flatMap((entry) => flattenValidationDetails(entry));
+	const record = asRecord(details);
+	if (!record) return [String(details)];
+	const nested = asRecord(record.details)?.errors ?? record.errors;
+	if (Array.isArray(nested) && nested.length > 0) {
+		return nested.map((entry) => {
+			const error = asRecord(entry);
+			if (!error) return String(entry);
+			const field = typeof error.field === 'string' ? `"${error.field}": ` : '';
+			const message = error.message ?? error.error ?? JSON.stringify(error);
+			return `${field}${String(message)}`;
+		});
+	}
+	if (typeof record.message === 'string') return [record.message];
+	if (typeof record.field === 'string') return [`"${record.field}": ${String(record.error ?? 'invalid')}`];
+	return [JSON.stringify(record)];
+}
+
+function bodyText(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim() || undefined;
+	if (Buffer.isBuffer(body)) return body.toString('utf8').trim() || undefined;
+	const error = asRecord(body)?.error;
+	if (typeof error === 'string') return error;
+	const message = asRecord(error)?.message ?? asRecord(body)?.message;
+	return typeof message === 'string' ? message : undefined;
+}
+
+function bodyString(body: unknown, key: string): string | undefined {
+	const value = asRecord(body)?.[key];
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function describeLaminaError(failure: LaminaFailure): DescribedLaminaError {
+	const { statusCode, body, baseUrl, subject } = failure;
+	const tried = failure.attempts > 1 ? ` (tried ${failure.attempts} times)` : '';
+
+	if (statusCode === undefined) {
+		const code = failure.networkErrorCode ?? 'NETWORK_ERROR';
+		return {
+			message: `Could not reach Lamina at ${baseUrl} (${code})${tried}`,
+			description:
+				code === 'ENOTFOUND' || code === 'ECONNREFUSED'
+					? 'Check the Base URL in the Lamina API credential (normally https://app.uselamina.ai) and that this n8n can reach it.'
+					: 'The connection failed before Lamina answered. Check the network, then run the node again.',
+			code,
+			retryable: true,
+			details: [],
+		};
+	}
+
+	const code = bodyString(body, 'code') ?? CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`;
+	const requestId = bodyString(body, 'requestId');
+	const lamina = bodyText(body);
+	const details = flattenValidationDetails(asRecord(body)?.details);
+	const retryableFlag = asRecord(body)?.retryable;
+	const retryable = typeof retryableFlag === 'boolean' ? retryableFlag : statusCode >= 500 || statusCode === 429;
+	const about = subject ? ` ${subject}` : '';
+
+	let message: string;
+	let advice: string;
+	switch (true) {
+		case statusCode === 401 || code.startsWith('AUTH_INVALID') || code === 'AUTH_MISSING_KEY':
+			message = 'Lamina rejected the API key';
+			advice =
+				'Open the Lamina API credential and paste a valid key from your Lamina workspace (it starts with lma_). A revoked key must be replaced.';
+			break;
+		case statusCode === 403:
+			message = `Lamina refused access${about}: ${lamina ?? 'forbidden'}`;
+			advice = 'Use an API key from the workspace that owns this app, or ask its owner to share the app.';
+			break;
+		case statusCode === 404:
+			message = `Lamina could not find${about || ' what was asked for'}`;
+			advice = subject?.startsWith('app')
+				? 'Pick the app from the list, or copy its ID from the app page in Lamina.'
+				: subject?.startsWith('run')
+					? 'Check the run ID: it comes from the Run App output (runId) or from List Runs.'
+					: `Check the IDs you passed, and that the Base URL (${baseUrl}) is Lamina's API.`;
+			break;
+		case code === 'WEBHOOK_INVALID_URL':
+			message = `Lamina rejected the webhook URL: ${lamina ?? 'invalid URL'}`;
+			advice = 'Pass a full http(s) URL that Lamina can reach, for example a Lamina Trigger node’s production URL.';
+			break;
+		case statusCode === 400 || code === 'VALIDATION_ERROR':
+			message = `Lamina rejected the request: ${details.length ? details.join('; ') : (lamina ?? 'invalid input')}`;
+			advice = 'Fix the inputs named above and run the node again.';
+			break;
+		case statusCode === 429:
+			message = `Lamina's rate limit was reached${tried}`;
+			advice =
+				'Lamina allows about 100 requests a minute. Lower "Concurrency", or split the items with Loop Over Items and a Wait node.';
+			break;
+		default:
+			message = `Lamina is unavailable right now (HTTP ${statusCode}${lamina ? `: ${lamina}` : ''})${tried}`;
+			advice = retryable
+				? 'This is on Lamina’s side and usually passes. Run the node again in a minute.'
+				: 'Run the node again; if it keeps failing, contact Lamina support with the request ID.';
+	}
+
+	const reference = [`Code: ${code}`, requestId ? `Request ID: ${requestId}` : undefined]
+		.filter(Boolean)
+		.join(' · ');
+	return {
+		message,
+		description: `${advice} (${reference})`,
+		code,
+		requestId,
+		httpCode: String(statusCode),
+		retryable,
+		details,
+	};
+}
