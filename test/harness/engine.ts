@@ -1,0 +1,243 @@
+import path from 'node:path';
+
+import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IConnections,
+} from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { TestCredentialsHelper } from './credentials';
+
+export const PACKAGE = 'n8n-nodes-lamina';
+export const LAMINA_NODE = `${PACKAGE}.lamina`;
+export const LAMINA_TRIGGER = `${PACKAGE}.laminaTrigger`;
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The package as n8n loads it: PackageDirectoryLoader reads package.json's "n8n" section and
+ * requires the built files in dist/ (so `npm run build` comes first).
+ */
+export async function loadPackage() {
+	const loader = new PackageDirectoryLoader(REPO_ROOT);
+	await loader.loadAll();
+	const nodes = new Map<string, INodeType | IVersionedNodeType>();
+	for (const [name, data] of Object.entries(loader.nodeTypes)) nodes.set(`${PACKAGE}.${name}`, data.type);
+	const credentials = new Map<string, ICredentialType>();
+	for (const [name, data] of Object.entries(loader.credentialTypes)) credentials.set(name, data.type);
+	return { nodes, credentials };
+}
+
+export function nodeTypesOf(nodes: Map<string, INodeType | IVersionedNodeType>): INodeTypes {
+	return {
+		getByName: (type) => {
+			const found = nodes.get(type);
+			if (!found) throw new Error(`Unknown node type ${type}`);
+			return found;
+		},
+		getByNameAndVersion: (type, version) => {
+			const found = nodes.get(type);
+			if (!found) throw new Error(`Unknown node type ${type}`);
+			return NodeHelpers.getVersionedNodeType(found, version);
+		},
+		getKnownTypes: () => ({}),
+	};
+}
+
+export interface EngineOptions {
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}
+
+export interface RunOptions {
+	/** Items handed to the first node, as a trigger would. */
+	input?: IDataObject[];
+	mode?: 'manual' | 'trigger' | 'webhook';
+	/** Output of which node to return; default the last node in the list. */
+	outputNode?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	status: string;
+	/** First output of `outputNode` (or [] when it did not run). */
+	items: INodeExecutionData[];
+	/** The workflow error, when the execution failed. */
+	error?: Error & { description?: string; context?: IDataObject; httpCode?: string };
+}
+
+export type WorkflowNode = Omit<INode, 'id' | 'typeVersion' | 'position'> &
+	Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>>;
+
+/** Runs workflows through n8n's real engine: WorkflowExecute, expressions, request helpers. */
+export class Engine {
+	readonly nodeTypes: INodeTypes;
+
+	readonly credentialsHelper: TestCredentialsHelper;
+
+	constructor(
+		readonly nodes: Map<string, INodeType | IVersionedNodeType>,
+		readonly credentialTypes: Map<string, ICredentialType>,
+		options: EngineOptions,
+	) {
+		this.nodeTypes = nodeTypesOf(nodes);
+		this.credentialsHelper = new TestCredentialsHelper(
+			credentialTypes,
+			new Map(Object.entries(options.credentials)),
+		);
+	}
+
+	setCredentials(type: string, data: ICredentialDataDecryptedObject) {
+		(this.credentialsHelper as unknown as { data: Map<string, ICredentialDataDecryptedObject> }).data.set(type, data);
+	}
+
+	additionalData(hooks: ExecutionLifecycleHooks, executionId: string): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentialsHelper,
+			hooks,
+			executionId,
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			formBaseUrl: 'http://127.0.0.1:5678/form',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+			formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+			mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+			variables: {},
+			executeWorkflow: async () => {
+				throw new Error('Sub-workflows are not used by this package');
+			},
+			getRunExecutionData: async () => undefined,
+			getRuntimeCredential: async () => undefined,
+			logAiEvent: () => {},
+			startRunnerTask: async () => {
+				throw new Error('Task runners are not used by this package');
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	workflow(nodes: WorkflowNode[], connections?: IConnections, staticData?: IDataObject): Workflow {
+		const full: INode[] = nodes.map((node, index) => ({
+			id: node.id ?? `node-${index}`,
+			typeVersion: node.typeVersion ?? 1,
+			position: node.position ?? [index * 220, 0],
+			...node,
+		}));
+		return new Workflow({
+			id: 'wf-test',
+			name: 'Test workflow',
+			nodes: full,
+			connections: connections ?? chain(full),
+			active: false,
+			nodeTypes: this.nodeTypes,
+			staticData,
+			settings: { executionOrder: 'v1' },
+		});
+	}
+
+	async run(nodes: WorkflowNode[], options: RunOptions = {}): Promise<RunResult> {
+		const workflow = this.workflow(nodes);
+		const startNode = workflow.getNode(nodes[0].name)!;
+		const executionId = `exec-${Math.random().toString(36).slice(2)}`;
+		const workflowData = { id: workflow.id, name: workflow.name, nodes: Object.values(workflow.nodes), connections: workflow.connectionsBySourceNode, active: false, settings: {} } as unknown as IWorkflowBase;
+		const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
+		let resolveRun!: (run: IRun) => void;
+		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+		hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveRun(fullRunData));
+
+		const runExecutionData: IRunExecutionData = {
+			startData: {},
+			resultData: { runData: {} },
+			executionData: {
+				contextData: {},
+				metadata: {},
+				nodeExecutionStack: [
+					{
+						node: startNode,
+						data: { main: [(options.input ?? [{}]).map((json) => ({ json }))] },
+						source: null,
+					},
+				],
+				waitingExecution: {},
+				waitingExecutionSource: null,
+			},
+		} as IRunExecutionData;
+
+		const execute = new WorkflowExecute(
+			this.additionalData(hooks, executionId),
+			options.mode ?? 'manual',
+			runExecutionData,
+		);
+		await execute.processRunExecutionData(workflow);
+		const run = await finished;
+		const outputNode = options.outputNode ?? nodes[nodes.length - 1].name;
+		const taskData = run.data.resultData.runData[outputNode]?.[0];
+		return {
+			run,
+			status: run.status,
+			items: taskData?.data?.main?.[0] ?? [],
+			error: run.data.resultData.error as RunResult['error'],
+		};
+	}
+}
+
+/**
+ * Calls one of a node's editor methods (listSearch, loadOptions, resourceMapping) the way the
+ * n8n editor does: through a LoadOptionsContext over the node's current parameters.
+ */
+export async function callEditorMethod<T>(
+	engine: Engine,
+	node: WorkflowNode,
+	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
+	method: string,
+	...args: unknown[]
+): Promise<T> {
+	const workflow = engine.workflow([node]);
+	const full = workflow.getNode(node.name)!;
+	const nodeType = engine.nodeTypes.getByNameAndVersion(full.type, full.typeVersion);
+	const fn = (nodeType.methods?.[kind] as Record<string, (...a: unknown[]) => Promise<T>> | undefined)?.[method];
+	if (!fn) throw new Error(`${full.type} has no ${kind} method ${method}`);
+	const hooks = new ExecutionLifecycleHooks('internal', 'editor', {} as IWorkflowBase);
+	const additionalData = engine.additionalData(hooks, 'editor');
+	additionalData.currentNodeParameters = full.parameters;
+	const context = new LoadOptionsContext(workflow, full, additionalData, '');
+	return await fn.call(context, ...args);
+}
+
+function chain(nodes: INode[]): IConnections {
+	const connections: IConnections = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+	const { nodes, credentials } = await loadPackage();
+	return new Engine(nodes, credentials, options);
+}
+
+/** A Lamina node for a test workflow, with the credential attached. */
+export function laminaNode(parameters: IDataObject, extra: Partial<INode> = {}): WorkflowNode {
+	return {
+		name: 'Lamina',
+		type: LAMINA_NODE,
+		parameters: parameters as INode['parameters'],
+		credentials: { laminaApi: { id: 'cred-1', name: 'Lamina (simulator)' } },
+		...extra,
+	};
+}
