@@ -10,13 +10,12 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
-	IRunExecutionData,
 	IVersionedNodeType,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	IConnections,
 } from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentials';
 
@@ -159,12 +158,8 @@ export class Engine {
 		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 		hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveRun(fullRunData));
 
-		const runExecutionData: IRunExecutionData = {
-			startData: {},
-			resultData: { runData: {} },
+		const runExecutionData = createRunExecutionData({
 			executionData: {
-				contextData: {},
-				metadata: {},
 				nodeExecutionStack: [
 					{
 						node: startNode,
@@ -172,10 +167,8 @@ export class Engine {
 						source: null,
 					},
 				],
-				waitingExecution: {},
-				waitingExecutionSource: null,
 			},
-		} as IRunExecutionData;
+		});
 
 		const execute = new WorkflowExecute(
 			this.additionalData(hooks, executionId),
