@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as app from './actions/app';
+import * as run from './actions/run';
 import { router } from './actions/router';
 import { searchApps } from './methods/listSearch';
+import { getAppInputs } from './methods/resourceMapping';
 
 export class Lamina implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,15 +27,20 @@ export class Lamina implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'App', value: 'app', description: 'The AI apps of your Lamina workspace' }],
-				default: 'app',
+				options: [
+					{ name: 'App', value: 'app', description: 'The AI apps of your Lamina workspace' },
+					{ name: 'Run', value: 'run', description: 'Runs of an app: start, wait, look up, cancel' },
+				],
+				default: 'run',
 			},
 			...app.description,
+			...run.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchApps },
+		resourceMapping: { getAppInputs },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -30,6 +30,8 @@ export interface LaminaRequest {
 	itemIndex?: number;
 	timeoutMs?: number;
 	maxAttempts?: number;
+	/** Statuses returned to the caller instead of becoming an error (e.g. 404 to detect a missing route). */
+	acceptStatuses?: number[];
 }
 
 export interface LaminaResponse<T> {
@@ -136,7 +138,7 @@ export async function laminaRequest<T = unknown>(
 			});
 		}
 		if (response) pacer.afterResponse(response.statusCode, response.headers);
-		if (response && response.statusCode < 400) {
+		if (response && (response.statusCode < 400 || request.acceptStatuses?.includes(response.statusCode))) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
 

@@ -1,0 +1,102 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { laminaRequest } from '../../transport';
+import { runItem } from './common';
+
+const show = { resource: ['run'], operation: ['getAll'] };
+const PAGE_SIZE = 100;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'App ID',
+				name: 'appId',
+				type: 'string',
+				default: '',
+				description: 'Only runs of this app',
+			},
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description: 'Only runs created at or after this time',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Cancelled', value: 'cancelled' },
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Queued', value: 'queued' },
+					{ name: 'Running', value: 'running' },
+				],
+				default: 'completed',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.status) qs.status = filters.status;
+	if (typeof filters.appId === 'string' && filters.appId.trim()) qs.appId = filters.appId.trim();
+	if (filters.since) {
+		const since = new Date(String(filters.since));
+		if (Number.isNaN(since.getTime())) {
+			throw new NodeOperationError(this.getNode(), `Since is not a date: "${String(filters.since)}"`, {
+				description: 'Use an ISO date such as 2026-11-01T00:00:00Z, or pick one in the field.',
+				itemIndex,
+			});
+		}
+		qs.since = since.toISOString();
+	}
+
+	const runs: IDataObject[] = [];
+	for (let offset = 0; runs.length < limit; ) {
+		const pageSize = Math.min(PAGE_SIZE, limit - runs.length);
+		const { body } = await laminaRequest.call(this, {
+			method: 'GET',
+			path: '/v1/runs',
+			qs: { ...qs, limit: pageSize, offset },
+			itemIndex,
+		});
+		const page = body as { data?: unknown[]; pagination?: { total?: number } };
+		const data = Array.isArray(page.data) ? page.data : [];
+		runs.push(...data.map((run) => runItem(run, { simplify: false })));
+		offset += data.length;
+		const total = page.pagination?.total;
+		if (data.length < pageSize || (typeof total === 'number' && offset >= total)) break;
+	}
+	return runs;
+}

@@ -1,0 +1,101 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { getBaseUrl, laminaRequest, unwrapData, type LaminaContext } from '../../transport';
+import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
+import type { LaminaRun } from '../../shared/types';
+
+export interface WaitOptions {
+	maxWaitMs: number;
+	itemIndex: number;
+	/** Used only where the server has no /wait: Lamina's docs ask for 3–5 s (images) to 10–15 s (video). */
+	pollIntervalMs?: number;
+}
+
+export interface WaitResult {
+	run: LaminaRun;
+	timedOut: boolean;
+}
+
+const LONG_POLL_MAX_SECONDS = 120;
+const DEFAULT_POLL_INTERVAL_MS = 4_000;
+/** Base URLs whose server answered that /wait does not exist: poll those instead. */
+const withoutLongPoll = new Set<string>();
+
+async function getRun(context: LaminaContext, runId: string, itemIndex: number): Promise<LaminaRun> {
+	const response = await laminaRequest.call(context, {
+		method: 'GET',
+		path: `/v1/runs/${encodeURIComponent(runId)}`,
+		subject: `run "${runId}"`,
+		itemIndex,
+	});
+	return normaliseRun(unwrapData(response.body));
+}
+
+/**
+ * Waits for a run to end with Lamina's long-poll (`/wait`, repeated while it says `timeout`),
+ * so a result arrives as soon as it exists, with about one request a minute per run.
+ */
+export async function waitForRun(
+	this: LaminaContext,
+	runId: string,
+	options: WaitOptions,
+): Promise<WaitResult> {
+	const deadline = Date.now() + options.maxWaitMs;
+	const baseUrl = await getBaseUrl.call(this, options.itemIndex);
+	let run: LaminaRun | undefined;
+
+	while (!withoutLongPoll.has(baseUrl)) {
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0 && run) return { run, timedOut: true };
+		const seconds = Math.min(LONG_POLL_MAX_SECONDS, Math.max(1, Math.ceil(remainingMs / 1000)));
+		const response = await laminaRequest.call(this, {
+			method: 'GET',
+			path: `/v1/runs/${encodeURIComponent(runId)}/wait`,
+			qs: { timeout: seconds },
+			subject: `run "${runId}"`,
+			itemIndex: options.itemIndex,
+			timeoutMs: (seconds + 30) * 1000,
+			acceptStatuses: [404, 405, 501],
+		});
+		if (response.statusCode >= 400) {
+			// A 404 means either "no such run" or "no /wait here": Get Run tells which.
+			run = await getRun(this, runId, options.itemIndex);
+			withoutLongPoll.add(baseUrl);
+			break;
+		}
+		const body = response.body as { data?: unknown; timeout?: boolean };
+		const data = unwrapData<Record<string, unknown>>(body);
+		run = normaliseRun(data);
+		if (isTerminal(run)) return { run, timedOut: false };
+		if (Date.now() >= deadline) return { run, timedOut: true };
+	}
+
+	const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+	for (;;) {
+		run = await getRun(this, runId, options.itemIndex);
+		if (isTerminal(run)) return { run, timedOut: false };
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) return { run, timedOut: true };
+		await sleep(Math.min(interval, remainingMs));
+	}
+}
+
+/** A failed or cancelled run as an error that says why, with each output's error. */
+export function runFailedError(context: LaminaContext, run: LaminaRun, itemIndex: number): NodeOperationError {
+	const errors = outputErrors(run.outputs);
+	const reason = run.errorMessage || (run.status === 'cancelled' ? 'it was cancelled' : 'no reason given');
+	const error = new NodeOperationError(
+		context.getNode(),
+		`Lamina run ${run.runId} ${run.status === 'cancelled' ? 'was cancelled' : 'failed'}: ${reason}`,
+		{
+			description:
+				(errors.length ? `Output errors: ${errors.join('; ')}. ` : '') +
+				'Check the inputs and run again; if it keeps failing, send Lamina support the run ID.',
+			itemIndex,
+		},
+	);
+	error.context.runId = run.runId;
+	error.context.status = run.status;
+	if (errors.length) error.context.outputErrors = errors;
+	return error;
+}

@@ -1,0 +1,55 @@
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	INodePropertyOptions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { createAppCache } from '../actions/appLocator';
+import { hasDefault, mustSupply, optionLabels } from '../shared/appParameters';
+import type { LaminaParameter } from '../shared/types';
+
+const FIELD_TYPES: Record<string, FieldType> = { text: 'string', options: 'options', url: 'url' };
+
+function displayName(parameter: LaminaParameter): string {
+	const hints: string[] = [];
+	if (parameter.type === 'url') hints.push(`URL of ${parameter.accept?.length ? `an ${parameter.accept.join(' or ')}` : 'a file'}`);
+	if (!mustSupply(parameter) && hasDefault(parameter)) hints.push(`default: ${String(parameter.default).trim()}`);
+	else if (!mustSupply(parameter)) hints.push('optional');
+	return hints.length ? `${parameter.name.trim()} (${hints.join(', ')})` : parameter.name.trim();
+}
+
+/** One field per app parameter; its id is the exact parameter name Lamina receives. */
+export function parameterToField(parameter: LaminaParameter): ResourceMapperField {
+	const type = FIELD_TYPES[parameter.type] ?? 'string';
+	const options: INodePropertyOptions[] | undefined =
+		parameter.type === 'options'
+			? optionLabels(parameter).map((label) => ({ name: label.trim() || label, value: label }))
+			: undefined;
+	return {
+		id: parameter.name,
+		displayName: displayName(parameter),
+		required: mustSupply(parameter),
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type,
+		...(options ? { options } : {}),
+		...(hasDefault(parameter) && typeof parameter.default !== 'object'
+			? { defaultValue: parameter.default as string | number | boolean }
+			: {}),
+	};
+}
+
+export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const locator = this.getNodeParameter('appId', undefined, { extractValue: true }) as string | undefined;
+	const appId = typeof locator === 'string' ? locator.trim() : '';
+	if (!appId) return { fields: [], emptyFieldsNotice: 'Choose an app first: its inputs appear here.' };
+	const app = await createAppCache(this)(appId);
+	const fields = (app.parameters ?? []).map(parameterToField);
+	return {
+		fields,
+		emptyFieldsNotice: fields.length ? undefined : `"${app.name}" has no inputs: just run it.`,
+	};
+}

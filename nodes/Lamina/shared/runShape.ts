@@ -1,0 +1,72 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { TERMINAL_RUN_STATUSES, type LaminaRun, type LaminaRunOutput } from './types';
+
+/** Old servers and webhooks say `executionId`; everything downstream says `runId`. */
+export function normaliseRun(raw: unknown): LaminaRun {
+	const run = { ...((raw ?? {}) as Record<string, unknown>) };
+	if (run.runId === undefined && run.executionId !== undefined) run.runId = run.executionId;
+	delete run.executionId;
+	return run as LaminaRun;
+}
+
+export function isTerminal(run: Pick<LaminaRun, 'status'>): boolean {
+	return TERMINAL_RUN_STATUSES.includes(run.status);
+}
+
+/** Completed outputs by label, so `{{ $json.outputsByLabel["Hero Image"] }}` works without code. */
+export function outputsByLabel(outputs: LaminaRunOutput[] | undefined): IDataObject {
+	const byLabel: IDataObject = {};
+	for (const [index, output] of (outputs ?? []).entries()) {
+		if (output.status !== undefined && output.status !== 'completed') continue;
+		const label = typeof output.label === 'string' && output.label !== '' ? output.label : `Output ${index + 1}`;
+		if (!(label in byLabel)) byLabel[label] = output.value as IDataObject[keyof IDataObject];
+	}
+	return byLabel;
+}
+
+export function outputErrors(outputs: LaminaRunOutput[] | undefined): string[] {
+	return (outputs ?? [])
+		.filter((output) => output.error || output.status === 'error')
+		.map((output, index) => `${output.label ?? `Output ${index + 1}`}: ${output.error ?? 'failed'}`);
+}
+
+/** The run as every operation outputs it. */
+export function shapeRun(raw: unknown, appId?: string): IDataObject {
+	const run = normaliseRun(raw);
+	const outputs = Array.isArray(run.outputs) ? run.outputs : undefined;
+	const shaped: IDataObject = {
+		runId: run.runId,
+		appId: (run.appId as string | undefined) ?? appId ?? null,
+		status: run.status,
+		errorMessage: run.errorMessage ?? null,
+		createdAt: run.createdAt ?? null,
+		startedAt: run.startedAt ?? null,
+		completedAt: run.completedAt ?? null,
+	};
+	for (const [key, value] of Object.entries(run)) {
+		if (!(key in shaped) && key !== 'outputs') shaped[key] = value as IDataObject[keyof IDataObject];
+	}
+	if (outputs) {
+		shaped.outputs = outputs as IDataObject[];
+		shaped.outputsByLabel = outputsByLabel(outputs);
+	}
+	return shaped;
+}
+
+/** "Simplify": the few fields most workflows map. */
+export function simplifyRun(shaped: IDataObject): IDataObject {
+	const outputs = (shaped.outputs as LaminaRunOutput[] | undefined) ?? [];
+	const completed = outputs.filter((o) => o.status === undefined || o.status === 'completed');
+	const firstMedia = completed.find((o) => ['image', 'video', 'audio'].includes(String(o.type)));
+	const firstText = completed.find((o) => o.type === 'text');
+	return {
+		runId: shaped.runId,
+		status: shaped.status,
+		outputsByLabel: shaped.outputsByLabel ?? {},
+		...(firstMedia ? { url: firstMedia.value as string } : {}),
+		...(firstText ? { text: firstText.value as string } : {}),
+		...(shaped.errorMessage ? { errorMessage: shaped.errorMessage } : {}),
+		...(shaped.waitTimedOut ? { waitTimedOut: true } : {}),
+	};
+}

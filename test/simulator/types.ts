@@ -1,0 +1,196 @@
+/** Public shapes of the Lamina simulator: what tests, the demo and the benchmarks program against. */
+export interface SimulatorOptions {
+	/** Default 0: a random free port. */
+	port?: number;
+	/** Default 'lma_test_' + random hex. */
+	apiKey?: string;
+	/** Default 'ws_test'. */
+	workspaceId?: string;
+	/** Default 100; 0 or Infinity disables rate limiting. */
+	rateLimitPerMinute?: number;
+	/** Default 60000. */
+	rateLimitWindowMs?: number;
+	/** Default duration of a run, default 1500. */
+	runDurationMs?: number;
+	/** Multiplies webhook retry delays (5 s, 30 s, 2 min) and the 15 s delivery timeout; default 1. */
+	timeScale?: number;
+	/** Old server generation: `executionId` instead of `runId`, bare `{ error }` bodies, 429 as plain text. */
+	legacy?: boolean;
+	/** SSE keep-alive `ping` interval, default 15000 (an addition so tests need not wait 15 s). */
+	streamPingMs?: number;
+	/** SSE `timeout` event after this long, default 600000 (an addition, as above). */
+	streamTimeoutMs?: number;
+}
+
+export type ParameterType = 'text' | 'options' | 'url';
+
+export interface SimParameter {
+	id: string;
+	key?: string;
+	name: string;
+	type: ParameterType;
+	required: boolean;
+	description?: string;
+	options?: Array<string | { label: string; value: string }>;
+	default?: unknown;
+	accept?: Array<'image' | 'video'>;
+	multiple?: boolean;
+}
+
+export type OutputType = 'image' | 'video' | 'audio' | 'text';
+
+export interface SimAppOutput {
+	index: number;
+	label: string;
+	type: OutputType;
+}
+
+export interface SimApp {
+	appId: string;
+	name: string;
+	description: string;
+	isPublic?: boolean;
+	modality?: string;
+	thumbnail?: { url: string; type: string };
+	inputSummary?: string;
+	capabilities?: string[];
+	parameters: SimParameter[];
+	/** Advertised outputs (newer servers); runs produce these. */
+	outputs?: SimAppOutput[];
+	/** What runs produce when `outputs` is not advertised (older servers). Never shown by the API. */
+	produces?: SimAppOutput[];
+	/** How a VALIDATION_ERROR lists its details for this app: both forms exist in the wild. */
+	detailsStyle?: 'strings' | 'object';
+}
+
+export interface AppBehaviour {
+	durationMs: number;
+	/** errorMessage: the run fails. */
+	fail?: string;
+	/** Size of the media files served for outputs (default 2048). */
+	outputBytes?: number;
+	/** Output indexes that end with status 'error' while the run completes. */
+	failOutputs?: number[];
+}
+
+export interface Fault {
+	method?: string;
+	/** A route pattern as in counters ('GET /v1/apps' or '/v1/apps/:appId/runs'), or a concrete path prefix. */
+	route?: string;
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	delayMs?: number;
+	/** Destroy the socket without answering. */
+	reset?: boolean;
+	/** Default 1; Infinity allowed. */
+	times?: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type OutputStatus = 'pending' | 'completed' | 'error' | 'cancelled';
+
+export interface SimOutput {
+	id: string;
+	/** Index in the app's outputs; also names the served file. */
+	index: number;
+	label: string;
+	/** What the output becomes once produced. */
+	kind: OutputType;
+	/** What the API shows: 'pending' until produced. */
+	type: OutputType | 'pending';
+	value: string | null;
+	status: OutputStatus;
+	error: string | null;
+}
+
+export interface RunProgress {
+	percent: number;
+	completedNodes: number;
+	totalNodes: number;
+}
+
+export interface SimRun {
+	runId: string;
+	appId: string;
+	workflowId: string;
+	workflowName: string;
+	/** The inputs exactly as the client sent them. */
+	inputs: Record<string, unknown>;
+	/** Inputs keyed by parameter name, defaults applied. */
+	resolvedInputs: Record<string, unknown>;
+	/** Output labels the client asked for, if any. */
+	requestedOutputs?: string[];
+	webhookUrl: string | null;
+	source: 'api' | 'content';
+	status: RunStatus;
+	outputs: SimOutput[];
+	errorMessage: string | null;
+	progress?: RunProgress;
+	createdAt: string;
+	startedAt: string | null;
+	completedAt: string | null;
+	/** The app's behaviour when the run started. */
+	behaviour: AppBehaviour;
+	/** Creation order, for newest-first listing when timestamps tie. */
+	seq: number;
+}
+
+export interface WebhookDelivery {
+	url: string;
+	runId: string;
+	/** 1..4 */
+	attempt: number;
+	/** Filled in when the receiver answers. */
+	status?: number;
+	/** Filled in when the attempt fails without an answer (network error, timeout). */
+	error?: string;
+	/** Date.now() when the attempt was sent. */
+	at: number;
+	headers: Record<string, string>;
+	body: string;
+}
+
+export interface SigningJwk {
+	kty: 'OKP';
+	crv: 'Ed25519';
+	x: string;
+	kid: string;
+	use: 'sig';
+	alg: 'EdDSA';
+}
+
+export interface SimCounters {
+	requests: Record<string, number>;
+	runsStarted: number;
+	signingKeyFetches: number;
+	uploads: number;
+}
+
+export interface UploadedAsset {
+	filename: string;
+	contentType: string;
+	bytes: number;
+}
+
+export interface LaminaSimulator {
+	/** 'http://127.0.0.1:PORT', no trailing slash. */
+	url: string;
+	apiKey: string;
+	workspaceId: string;
+	counters: SimCounters;
+	resetCounters(): void;
+	injectFault(fault: Fault): void;
+	clearFaults(): void;
+	setAppBehaviour(appId: string, behaviour: Partial<AppBehaviour>): void;
+	addApp(app: SimApp, behaviour?: Partial<AppBehaviour>): void;
+	setRateLimit(perMinute: number, windowMs?: number): void;
+	rotateSigningKey(opts?: { keepOld?: boolean }): void;
+	signWebhook(rawBody: string, timestamp?: number): Record<string, string>;
+	signingKeys(): SigningJwk[];
+	webhookDeliveries: WebhookDelivery[];
+	runs: Map<string, SimRun>;
+	uploadedAssets: Map<string, UploadedAsset>;
+	getRun(runId: string): object | undefined;
+	close(): Promise<void>;
+}
