@@ -1,0 +1,142 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { verifyDeliveryWithRotation } from '../Lamina/transport/signingKeys';
+import { normaliseRun, shapeRun } from '../Lamina/shared/runShape';
+import { rememberDelivery } from './deliveryLog';
+
+/** Deliveries accepted by this process, so two retries arriving together start one execution. */
+const acceptedHere = new Set<string>();
+
+export class LaminaTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lamina Trigger',
+		name: 'laminaTrigger',
+		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Runs: " + $parameter["statuses"].join(", ")}}',
+		description: "Starts the workflow when Lamina calls back with a finished run (signed webhook)",
+		defaults: { name: 'Lamina Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'laminaApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'lamina' }],
+		properties: [
+			{
+				displayName:
+					'Lamina has no webhook settings page: pass this node’s Production URL (under "Webhook URLs" above) as the webhook of each run, e.g. in the Lamina node’s Run App → Options → Webhook URL. Activate this workflow first. Every call is checked against Lamina’s signature.',
+				name: 'usageNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Run Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Cancelled', value: 'cancelled' },
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+				],
+				default: ['completed', 'failed', 'cancelled'],
+				description: 'Start the workflow only for runs that ended this way',
+			},
+			{
+				displayName: 'Only These Apps',
+				name: 'appIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. app_8f3a..., app_21bc...',
+				description: 'Comma-separated app IDs; empty means runs of any app',
+			},
+			{
+				displayName: 'Verify Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to accept only calls signed by Lamina (Ed25519, checked against the key Lamina publishes)',
+			},
+			{
+				displayName:
+					'Signature checks are off: anyone who learns this URL can start this workflow with made-up runs. Turn them back on unless you are debugging.',
+				name: 'unverifiedWarning',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verifySignature: [false] } },
+			},
+		],
+	};
+
+	// Lamina sets webhooks per run (`?webhook=`) and has nothing to register, list or delete.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const response = this.getResponseObject();
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			response.status(status).json(body);
+			return { noWebhookResponse: true };
+		};
+
+		const rawBody: Buffer = Buffer.isBuffer(request.rawBody)
+			? request.rawBody
+			: Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {}));
+		let body: IDataObject;
+		if (this.getNodeParameter('verifySignature', true) as boolean) {
+			const check = await verifyDeliveryWithRotation.call(this, rawBody, this.getHeaderData() as IDataObject);
+			if (!check.ok) return answer(check.status, { error: check.reason });
+			body = check.body as IDataObject;
+		} else {
+			try {
+				body = JSON.parse(rawBody.toString('utf8')) as IDataObject;
+			} catch {
+				return answer(400, { error: 'Body is not a JSON object' });
+			}
+		}
+
+		const run = normaliseRun(body.data ?? body);
+		const statuses = this.getNodeParameter('statuses', []) as string[];
+		const appIds = String(this.getNodeParameter('appIds', '') ?? '')
+			.split(',')
+			.map((id) => id.trim())
+			.filter(Boolean);
+		const runAppId = String(run.appId ?? run.workflowId ?? '');
+		if (statuses.length && !statuses.includes(run.status)) {
+			return answer(200, { received: true, ignored: `status ${run.status} is filtered out` });
+		}
+		if (appIds.length && !appIds.includes(runAppId)) {
+			return answer(200, { received: true, ignored: 'app is filtered out' });
+		}
+
+		const deliveryKey = `${run.runId}:${run.status}`;
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${deliveryKey}`;
+		if (acceptedHere.has(scope) || !rememberDelivery(this.getWorkflowStaticData('node'), deliveryKey)) {
+			return answer(200, { received: true, duplicate: true });
+		}
+		acceptedHere.add(scope);
+		if (acceptedHere.size > 10_000) acceptedHere.clear();
+
+		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run)])] };
+	}
+}
