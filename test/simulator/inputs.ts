@@ -25,7 +25,7 @@ export function optionLabels(parameter: SimParameter): string[] {
 	return (parameter.options ?? []).map((o) => (typeof o === 'string' ? o : o.label));
 }
 
-function isAbsent(value: unknown): boolean {
+export function isAbsent(value: unknown): boolean {
 	return value === undefined || value === null || value === '';
 }
 

@@ -107,7 +107,7 @@ export class RunStore {
 		set.add(fn);
 		return () => {
 			set.delete(fn);
-			if (set.size === 0) this.listeners.delete(runId);
+			if (set.size === 0 && this.listeners.get(runId) === set) this.listeners.delete(runId);
 		};
 	}
 

@@ -67,8 +67,8 @@ describe('describeLaminaError', () => {
 
 	test('no answer at all points at the Base URL', () => {
 		const described = describeLaminaError({ networkErrorCode: 'ECONNREFUSED', baseUrl: 'http://127.0.0.1:1', attempts: 5 });
-		expect(described.message).toContain('Could not reach Lamina at http://127.0.0.1:1 (ECONNREFUSED)');
-		expect(described.description).toMatch(/Base URL/);
+		expect(described.message).toBe('Could not reach Lamina at http://127.0.0.1:1: connection refused (tried 5 times)');
+		expect(described.description).toMatch(/Base URL.*\(Code: ECONNREFUSED\)/);
 	});
 
 	test('flattenValidationDetails tolerates odd shapes', () => {

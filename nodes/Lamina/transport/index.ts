@@ -169,9 +169,10 @@ export async function laminaRequest<T = unknown>(
 			subject: request.subject,
 			attempts: attempt,
 		});
+		// Not `code`: NodeApiError would swap our message for its generic one for codes like ECONNREFUSED.
 		const errorResponse: JsonObject = {
 			message: described.message,
-			code: described.code,
+			laminaCode: described.code,
 			...(described.requestId ? { requestId: described.requestId } : {}),
 			...(described.details.length ? { details: described.details } : {}),
 		};

@@ -34,6 +34,16 @@ const CODE_BY_STATUS: Record<number, string> = {
 	504: 'RESOURCE_UNAVAILABLE',
 };
 
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host name lookup failed',
+	ETIMEDOUT: 'no answer in time',
+	ECONNABORTED: 'no answer in time',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was reset',
+};
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value)
 		? (value as Record<string, unknown>)
@@ -82,12 +92,15 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 
 	if (statusCode === undefined) {
 		const code = failure.networkErrorCode ?? 'NETWORK_ERROR';
+		// Plain words, not the code: n8n replaces messages containing ECONNREFUSED & co. with generic ones.
+		const what = NETWORK_WORDS[code] ?? 'the connection failed';
 		return {
-			message: `Could not reach Lamina at ${baseUrl} (${code})${tried}`,
+			message: `Could not reach Lamina at ${baseUrl}: ${what}${tried}`,
 			description:
-				code === 'ENOTFOUND' || code === 'ECONNREFUSED'
+				(code === 'ENOTFOUND' || code === 'ECONNREFUSED'
 					? 'Check the Base URL in the Lamina API credential (normally https://app.uselamina.ai) and that this n8n can reach it.'
-					: 'The connection failed before Lamina answered. Check the network, then run the node again.',
+					: 'The connection failed before Lamina answered. Check the network, then run the node again.') +
+				` (Code: ${code})`,
 			code,
 			retryable: true,
 			details: [],

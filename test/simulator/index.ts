@@ -1,0 +1,25 @@
+/** The Lamina simulator: a local HTTP server playing Lamina's API for tests, the demo and benchmarks. */
+export { startLaminaSimulator } from './server';
+export { APPS, FAILING_APP_ERROR, fixtureApps } from './apps';
+export { BRIEF_MARKERS } from './content';
+export { OUTPUT_ERROR } from './runs';
+export { WEBHOOK_USER_ID, RETRY_DELAYS_MS, DELIVERY_TIMEOUT_MS } from './webhooks';
+export type {
+	AppBehaviour,
+	Fault,
+	LaminaSimulator,
+	OutputStatus,
+	OutputType,
+	RunProgress,
+	RunStatus,
+	SigningJwk,
+	SimApp,
+	SimAppOutput,
+	SimCounters,
+	SimOutput,
+	SimParameter,
+	SimRun,
+	SimulatorOptions,
+	UploadedAsset,
+	WebhookDelivery,
+} from './types';

@@ -1,0 +1,55 @@
+/** The simulator's shared state, handed to every route handler. */
+import type { AssetStore } from './assets';
+import type { RequestContext } from './http';
+import type { RunStore } from './runs';
+import type { TimerSet } from './timers';
+import type { AppBehaviour, SimApp, SimCounters, WebhookDelivery } from './types';
+import type { SigningKeys, WebhookSender } from './webhooks';
+
+export interface ResolvedOptions {
+	runDurationMs: number;
+	timeScale: number;
+	legacy: boolean;
+	streamPingMs: number;
+	streamTimeoutMs: number;
+}
+
+export interface SimState {
+	/** Set once the server listens. */
+	url: string;
+	apiKey: string;
+	workspaceId: string;
+	options: ResolvedOptions;
+	apps: Map<string, SimApp>;
+	/** Per-app overrides of the default behaviour. */
+	behaviours: Map<string, Partial<AppBehaviour>>;
+	counters: SimCounters;
+	timers: TimerSet;
+	runs: RunStore;
+	/** Runs started through the old `/api/...` paths: their webhooks carry `executionId`. */
+	legacyRuns: Set<string>;
+	keys: SigningKeys;
+	webhooks: WebhookSender;
+	deliveries: WebhookDelivery[];
+	assets: AssetStore;
+	/** Long-polls and streams still open: close() ends each. */
+	openResponses: Set<() => void>;
+}
+
+export type Handler = (ctx: RequestContext, sim: SimState) => void | Promise<void>;
+
+export interface RouteDef {
+	method: string;
+	/** Path with :params, e.g. '/v1/apps/:appId'. */
+	path: string;
+	/** How counters and faults name the route, when not the path itself (e.g. '/files/...'). */
+	name?: string;
+	handler: Handler;
+	/** API route: rate limited and needs the API key. */
+	api: boolean;
+}
+
+/** The app's behaviour: defaults from the options, overridden per app. */
+export function behaviourFor(sim: SimState, appId: string): AppBehaviour {
+	return { durationMs: sim.options.runDurationMs, ...(sim.behaviours.get(appId) ?? {}) };
+}
