@@ -414,12 +414,16 @@ describe('Lamina simulator', () => {
 			expect(Date.now() - began).toBeGreaterThanOrEqual(140);
 		});
 
-		it('keeps an Infinity fault until cleared', async () => {
-			sim.injectFault({ route: '/v1/runs', status: 500, times: Infinity });
-			expect((await call(sim, 'GET', '/v1/runs')).status).toBe(500);
+		it('keeps an Infinity fault until cleared; a route equal to a pattern is that route only, else a path prefix', async () => {
+			sim.injectFault({ route: '/v1/runs/', status: 500, times: Infinity });
 			expect((await call(sim, 'GET', '/v1/runs/run_x')).status).toBe(500);
-			sim.clearFaults();
+			expect((await call(sim, 'POST', '/v1/runs/run_x/cancel')).status).toBe(500);
 			expect((await call(sim, 'GET', '/v1/runs')).status).toBe(200);
+			sim.clearFaults();
+			expect((await call(sim, 'GET', '/v1/runs/run_x')).status).toBe(404);
+			sim.injectFault({ route: '/v1/runs', status: 500 });
+			expect((await call(sim, 'GET', '/v1/runs/run_x')).status).toBe(404);
+			expect((await call(sim, 'GET', '/v1/runs')).status).toBe(500);
 		});
 	});
 

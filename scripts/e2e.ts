@@ -1,0 +1,162 @@
+/**
+ * End-to-end tests inside a real n8n (`npm run test:e2e`): builds and packs this package,
+ * installs it into a fresh n8n user folder as a community package, starts the Lamina simulator,
+ * imports credentials and the cases' workflows, runs each with `n8n execute` and checks the
+ * results. One line per check, then `N passed, M failed`. Exit code 1 on any failure.
+ *
+ *   --no-build   use dist/ as it is (default: `npm run build` first)
+ *   --keep       keep the n8n user folder (default: removed when everything passed)
+ *   --only=NAME  run only the cases whose name contains NAME
+ *
+ * The first run on a machine installs Node 24 and n8n into the cache (about 5 minutes).
+ */
+import fs from 'node:fs';
+
+import { startLaminaSimulator } from '../test/simulator';
+import { E2E_CASES, E2E_CREDENTIALS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
+import {
+	createN8nHome,
+	describeFailure,
+	ensureN8n,
+	executeWorkflow,
+	importCredentials,
+	importWorkflows,
+	nodeItems,
+	packAndInstallPackage,
+	type ExecuteResult,
+	type N8nHome,
+} from './lib/n8nRuntime';
+import { killAllChildren } from './lib/proc';
+import { assertDistinctIds, loadWorkflow } from './lib/workflows';
+
+/** After the cache is warm the whole run takes well under a minute; this bounds a hang. */
+const WATCHDOG_MS = 5 * 60_000;
+const EXECUTE_TIMEOUT_MS = 90_000;
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+
+let passed = 0;
+let failed = 0;
+
+function report(ok: boolean, label: string, detail?: string) {
+	if (ok) passed++;
+	else failed++;
+	const line = `${ok ? 'PASS' : 'FAIL'}  ${label}`;
+	console.log(detail && !ok ? `${line}\n        ${detail.split('\n').join('\n        ')}` : line);
+}
+
+function finish(code?: number): never {
+	console.log('');
+	console.log(`${passed} passed, ${failed} failed`);
+	killAllChildren();
+	process.exit(code ?? (failed > 0 || passed === 0 ? 1 : 0));
+}
+
+function contextFor(result: ExecuteResult, sim: { url: string; apiKey: string }, simApps: SimAppSummary[]): CaseContext {
+	const run = result.run;
+	const raw = run?.data.resultData.error;
+	return {
+		result,
+		run,
+		items: (nodeName) => nodeItems(run, nodeName),
+		error: raw
+			? {
+					message: String(raw.message ?? ''),
+					description: String(raw.description ?? ''),
+					nodeName: raw.node?.name ?? run?.data.resultData.lastNodeExecuted,
+				}
+			: undefined,
+		sim,
+		simApps,
+	};
+}
+
+async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: { url: string; apiKey: string }, simApps: SimAppSummary[]) {
+	const result = await executeWorkflow(home, id, { timeoutMs: EXECUTE_TIMEOUT_MS });
+	const seconds = (result.durationMs / 1000).toFixed(1);
+	const prefix = `${testCase.name} ›`;
+	if (testCase.expect === 'success') {
+		report(result.ok, `${prefix} workflow runs through in n8n (${seconds} s)`, result.ok ? undefined : describeFailure(result));
+	} else {
+		const stoppedWithError = !result.timedOut && result.code !== 0 && !!result.run?.data.resultData.error;
+		report(
+			stoppedWithError,
+			`${prefix} workflow stops with an error in n8n, as it should (${seconds} s)`,
+			stoppedWithError ? undefined : result.ok ? 'the workflow succeeded' : describeFailure(result),
+		);
+	}
+	if (!result.run) {
+		for (const check of testCase.checks) report(false, `${prefix} ${check.label}`, 'no run data from n8n');
+		return;
+	}
+	const ctx = contextFor(result, sim, simApps);
+	for (const check of testCase.checks) {
+		try {
+			check.verify(ctx);
+			report(true, `${prefix} ${check.label}`);
+		} catch (error) {
+			report(false, `${prefix} ${check.label}`, (error as Error).message);
+		}
+	}
+}
+
+async function main() {
+	const cases = E2E_CASES.filter((testCase) => !only || testCase.name.includes(only));
+	if (cases.length === 0) throw new Error(`no case matches --only=${only}`);
+
+	// The one-time install is outside the watchdog: it has its own time limits.
+	await ensureN8n();
+	const watchdog = setTimeout(() => {
+		report(false, `e2e did not finish within ${WATCHDOG_MS / 60_000} minutes`);
+		finish(1);
+	}, WATCHDOG_MS);
+
+	const started = Date.now();
+	const sim = await startLaminaSimulator({});
+	let home: N8nHome | undefined;
+	try {
+		home = await createN8nHome('e2e');
+		console.log(`n8n user folder: ${home.userFolder}`);
+		await packAndInstallPackage(home.userFolder, { build: !flag('no-build') });
+		await importCredentials(home, E2E_CREDENTIALS(sim));
+		const workflows = cases.map((testCase) => loadWorkflow(testCase.workflow));
+		assertDistinctIds(workflows);
+		await importWorkflows(home, workflows);
+
+		const response = await fetch(`${sim.url}/v1/apps?limit=100`, { headers: { 'x-api-key': sim.apiKey } });
+		if (!response.ok) throw new Error(`the simulator answered ${response.status} to GET /v1/apps`);
+		const simApps = ((await response.json()) as { data: SimAppSummary[] }).data;
+		console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${cases.length} workflows in n8n\n`);
+
+		for (const [index, testCase] of cases.entries()) {
+			await runCase(home, testCase, workflows[index].id, sim, simApps);
+		}
+	} finally {
+		clearTimeout(watchdog);
+		await sim.close();
+		console.log(`\ne2e took ${((Date.now() - started) / 1000).toFixed(1)} s (after the cache check)`);
+		if (home) {
+			if (failed === 0 && !flag('keep')) fs.rmSync(home.userFolder, { recursive: true, force: true });
+			else console.log(`n8n logs: ${home.userFolder}/n8n-cli.log`);
+		}
+	}
+}
+
+process.on('SIGINT', () => {
+	report(false, 'interrupted');
+	finish(130);
+});
+process.on('SIGTERM', () => {
+	report(false, 'terminated');
+	finish(143);
+});
+
+main().then(
+	() => finish(),
+	(error: Error) => {
+		report(false, 'e2e setup', error.stack ?? String(error));
+		finish(1);
+	},
+);
