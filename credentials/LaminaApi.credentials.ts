@@ -1,10 +1,21 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+const DEFAULT_BASE_URL = 'https://app.uselamina.ai';
+
+function originOf(url: string | undefined): string | undefined {
+	try {
+		return url ? new URL(url).origin : undefined;
+	} catch {
+		return undefined;
+	}
+}
 
 export class LaminaApi implements ICredentialType {
 	name = 'laminaApi';
@@ -38,14 +49,22 @@ export class LaminaApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'x-api-key': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Sends the key only to Lamina's own API. Output files and upload URLs live on other hosts
+	 * (CDNs, storage) and go through the same request helper, but must never see the key.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const laminaOrigin = originOf(String(credentials.baseUrl || DEFAULT_BASE_URL).trim());
+		const target = originOf(requestOptions.baseURL ?? requestOptions.url) ?? originOf(requestOptions.url);
+		if (target !== undefined && target !== laminaOrigin) return requestOptions;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
