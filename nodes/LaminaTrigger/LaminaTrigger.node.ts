@@ -55,7 +55,8 @@ export class LaminaTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. app_8f3a..., app_21bc...',
-				description: 'Comma-separated app IDs; empty means runs of any app',
+				description:
+					'Comma-separated app IDs (runs started by the Lamina node carry theirs) or workflow IDs; empty means runs of any app',
 			},
 			{
 				displayName: 'Verify Signature',
@@ -121,11 +122,13 @@ export class LaminaTrigger implements INodeType {
 			.split(',')
 			.map((id) => id.trim())
 			.filter(Boolean);
-		const runAppId = String(run.appId ?? run.workflowId ?? '');
+		// Run App tags the webhook URLs it passes with the app; Lamina's body has only workflowId.
+		const taggedAppId = this.getQueryData() as IDataObject;
+		const appId = (run.appId as string | undefined) ?? (taggedAppId.laminaAppId as string | undefined);
 		if (statuses.length && !statuses.includes(run.status)) {
 			return answer(200, { received: true, ignored: `status ${run.status} is filtered out` });
 		}
-		if (appIds.length && !appIds.includes(runAppId)) {
+		if (appIds.length && !appIds.some((id) => id === appId || id === run.workflowId)) {
 			return answer(200, { received: true, ignored: 'app is filtered out' });
 		}
 
@@ -137,6 +140,6 @@ export class LaminaTrigger implements INodeType {
 		acceptedHere.add(scope);
 		if (acceptedHere.size > 10_000) acceptedHere.clear();
 
-		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run)])] };
+		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run, appId)])] };
 	}
 }

@@ -72,7 +72,7 @@ export async function startTriggerEndpoint(
 			} catch {
 				request.body = rawBody.toString('utf8');
 			}
-			request.query = {};
+			request.query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
 
 			const hooks = new ExecutionLifecycleHooks('webhook', 'hook', {} as IWorkflowBase);
 			const additionalData = engine.additionalData(hooks, 'hook');

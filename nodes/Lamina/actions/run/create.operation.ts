@@ -131,6 +131,13 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Lamina's webhook body names no app: tag the URL so a Lamina Trigger can filter and report it. */
+export function tagWebhookUrl(webhookUrl: string, appId: string): string {
+	const url = new URL(webhookUrl);
+	url.searchParams.set('laminaAppId', appId);
+	return url.toString();
+}
+
 interface CreateOptions {
 	concurrency?: number;
 	outputs?: string;
@@ -197,7 +204,7 @@ async function prepareRun(
 				itemIndex,
 			});
 		}
-		qs.webhook = webhookUrl;
+		qs.webhook = tagWebhookUrl(webhookUrl, app.appId);
 	}
 	const body: IDataObject = { inputs: inputs as IDataObject };
 	const wanted = (options.outputs ?? '').split(',').map((label) => label.trim()).filter(Boolean);

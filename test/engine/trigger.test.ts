@@ -1,0 +1,127 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { LAMINA_TRIGGER } from '../harness/engine';
+import { startTriggerEndpoint, type TriggerEndpoint } from '../harness/triggerEndpoint';
+import { useSimulator } from '../support/context';
+import { makeEd25519Key, signDelivery } from '../support/ed25519';
+import { runAppJsonNode } from '../support/runNodes';
+import { post, runWithWebhook, startRelay, triggerNode, until } from '../support/trigger';
+
+// Lamina's retry delays (5 s, 30 s, 2 min) and 15-s answer timeout, scaled down 100 times.
+const ctx = useSimulator({ runDurationMs: 100, timeScale: 0.01, rateLimitPerMinute: 10_000 });
+
+let endpoint: TriggerEndpoint;
+afterEach(async () => endpoint?.close());
+
+test('a genuine delivery starts exactly one execution with the run in Run App’s shape', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
+	const runId = await runWithWebhook(ctx, endpoint);
+	expect(endpoint.executions).toHaveLength(1);
+	const run = endpoint.executions[0][0].json;
+	expect(run).toMatchObject({ runId, appId: 'app_portrait', status: 'completed' });
+	expect((run.outputsByLabel as IDataObject)['Hero Image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
+});
+
+describe('forged deliveries are refused and start nothing', () => {
+	const body = JSON.stringify({ data: { runId: 'run_forged', status: 'completed', outputs: [] } });
+	const now = () => Math.floor(Date.now() / 1000);
+	const genuine = () => ctx.sim.signWebhook(body, now());
+	const stranger = makeEd25519Key();
+	const cases: Array<[string, () => [string, Record<string, string>], number]> = [
+		['a bad signature', () => [body, { ...genuine(), 'X-Lamina-Webhook-Signature': 'ab'.repeat(64) }], 401],
+		['a tampered body', () => [body.replace('completed', 'failed'), genuine()], 401],
+		['a stale timestamp', () => [body, ctx.sim.signWebhook(body, now() - 301)], 401],
+		['a future timestamp', () => [body, ctx.sim.signWebhook(body, now() + 301)], 401],
+		['no signature header', () => { const h = genuine(); delete h['X-Lamina-Webhook-Signature']; return [body, h]; }, 401],
+		['no timestamp header', () => { const h = genuine(); delete h['X-Lamina-Webhook-Timestamp']; return [body, h]; }, 401],
+		['no request id header', () => { const h = genuine(); delete h['X-Lamina-Webhook-Request-Id']; return [body, h]; }, 401],
+		['a key that is not Lamina’s', () => [body, { ...genuine(), 'X-Lamina-Webhook-Signature': signDelivery(stranger.privateKey, body, now()) }], 401],
+		['a non-hex signature', () => [body, { ...genuine(), 'X-Lamina-Webhook-Signature': 'zz'.repeat(64) }], 401],
+		['a truncated signature', () => { const h = genuine(); h['X-Lamina-Webhook-Signature'] = h['X-Lamina-Webhook-Signature'].slice(0, 64); return [body, h]; }, 401],
+		['a request id for another run', () => [body, { ...genuine(), 'X-Lamina-Webhook-Request-Id': 'run_other' }], 401],
+		['a body that is not JSON', () => ['{"data": ', ctx.sim.signWebhook('{"data": ', now())], 400],
+	];
+	test.each(cases)('%s', async (_, forge, status) => {
+		endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
+		const [raw, headers] = forge();
+		const answer = await post(endpoint.url, raw, headers);
+		expect(answer.status).toBe(status);
+		expect(answer.body.error).toEqual(expect.any(String));
+		expect(endpoint.executions).toHaveLength(0);
+	});
+});
+
+test('Lamina’s retries of one delivery (documented schedule, time-scaled) start the workflow once', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
+	// A relay that hands every attempt to the trigger but tells Lamina the first two failed.
+	let attempts = 0;
+	const relay = await startRelay(async (raw, headers) => {
+		attempts++;
+		await post(endpoint.url, raw, headers);
+		return attempts <= 2 ? 500 : 200;
+	});
+	try {
+		const node = runAppJsonNode('app_portrait', '{"Prompt": "x"}', { waitMode: 'none', options: { webhookUrl: relay.url } });
+		const { items } = await ctx.engine.run([node]);
+		const runId = items[0].json.runId as string;
+		await until(() => ctx.sim.webhookDeliveries.filter((d) => d.runId === runId && d.status).length === 3, 'three attempts');
+		const tries = ctx.sim.webhookDeliveries.filter((d) => d.runId === runId);
+		expect(tries.map((d) => d.attempt)).toEqual([1, 2, 3]);
+		expect(endpoint.executions).toHaveLength(1);
+		expect(endpoint.responses.filter((r) => r.body && (r.body as IDataObject).duplicate)).toHaveLength(2);
+	} finally {
+		await relay.close();
+	}
+});
+
+test('a repeated delivery after an n8n restart still starts nothing (remembered in static data)', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
+	const runId = await runWithWebhook(ctx, endpoint);
+	const delivery = ctx.sim.webhookDeliveries.find((d) => d.runId === runId)!;
+	const persisted = JSON.parse(JSON.stringify(endpoint.staticData)) as IDataObject;
+	await endpoint.close();
+
+	// A new process: fresh modules (no in-memory state), static data as n8n stored it.
+	let restarted!: typeof import('../harness/engine');
+	let endpointModule!: typeof import('../harness/triggerEndpoint');
+	jest.isolateModules(() => {
+		restarted = require('../harness/engine');
+		endpointModule = require('../harness/triggerEndpoint');
+	});
+	const engine = await restarted.createEngine({ credentials: { laminaApi: { apiKey: ctx.sim.apiKey, baseUrl: ctx.sim.url } } });
+	endpoint = await endpointModule.startTriggerEndpoint(engine, triggerNode(), persisted);
+	const answer = await post(endpoint.url, delivery.body, ctx.sim.signWebhook(delivery.body));
+	expect(answer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+	expect(endpoint.executions).toHaveLength(0);
+});
+
+test('the memory of deliveries is bounded', async () => {
+	const staticData: IDataObject = {};
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode(), staticData);
+	const { MAX_REMEMBERED_DELIVERIES, rememberDelivery } = await import('../../nodes/LaminaTrigger/deliveryLog');
+	const node: IDataObject = {};
+	for (let i = 0; i < MAX_REMEMBERED_DELIVERIES + 50; i++) rememberDelivery(node, `run_${i}:completed`);
+	expect((node.seenDeliveries as string[]).length).toBe(MAX_REMEMBERED_DELIVERIES);
+	expect(rememberDelivery(node, 'run_0:completed')).toBe(true); // the oldest was forgotten
+});
+
+test('filters: runs of other statuses or apps are acknowledged but start nothing', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ statuses: ['failed'], appIds: 'app_fails' }));
+	await runWithWebhook(ctx, endpoint, 'app_portrait'); // completed, other app
+	expect(endpoint.executions).toHaveLength(0);
+	expect(endpoint.responses[0]).toEqual({ status: 200, body: { received: true, ignored: 'status completed is filtered out' } });
+	await runWithWebhook(ctx, endpoint, 'app_fails');
+	expect(endpoint.executions).toHaveLength(1);
+	expect(endpoint.executions[0][0].json).toMatchObject({ status: 'failed', appId: 'app_fails', errorMessage: expect.any(String) });
+});
+
+test('with verification off, an unsigned call is accepted (the editor shows a warning)', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ verifySignature: false }));
+	const answer = await post(endpoint.url, JSON.stringify({ data: { runId: 'run_u', status: 'completed' } }), {});
+	expect(answer.status).toBe(200);
+	expect(endpoint.executions).toHaveLength(1);
+	const warning = ctx.engine.nodeTypes
+		.getByNameAndVersion(LAMINA_TRIGGER)
+		.description.properties.find((p) => p.name === 'unverifiedWarning');
+	expect(warning).toMatchObject({ type: 'notice', displayOptions: { show: { verifySignature: [false] } } });
+});
