@@ -1,11 +1,32 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as app from './actions/app';
 import * as run from './actions/run';
 import { router } from './actions/router';
+import { resumeRunApp } from './actions/run/resume';
 import { searchApps } from './methods/listSearch';
 import { getAppInputs } from './methods/resourceMapping';
+
+/** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
+const RESUME_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
 
 export class Lamina implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,6 +42,7 @@ export class Lamina implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'laminaApi', required: true }],
+		webhooks: RESUME_WEBHOOKS,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -45,5 +67,9 @@ export class Lamina implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeRunApp.call(this);
 	}
 }

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
@@ -8,8 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { verifyDeliveryWithRotation } from '../Lamina/transport/signingKeys';
-import { normaliseRun, shapeRun } from '../Lamina/shared/runShape';
+import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
+import { shapeRun } from '../Lamina/shared/runShape';
 import { rememberDelivery } from './deliveryLog';
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
@@ -93,49 +92,26 @@ export class LaminaTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		const response = this.getResponseObject();
-		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
-			response.status(status).json(body);
-			return { noWebhookResponse: true };
-		};
+		const received = await receiveLaminaDelivery.call(this, this.getNodeParameter('verifySignature', true) as boolean);
+		if (!received.ok) return received.response;
+		const { run, appId } = received;
 
-		const rawBody: Buffer = Buffer.isBuffer(request.rawBody)
-			? request.rawBody
-			: Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {}));
-		let body: IDataObject;
-		if (this.getNodeParameter('verifySignature', true) as boolean) {
-			const check = await verifyDeliveryWithRotation.call(this, rawBody, this.getHeaderData() as IDataObject);
-			if (!check.ok) return answer(check.status, { error: check.reason });
-			body = check.body as IDataObject;
-		} else {
-			try {
-				body = JSON.parse(rawBody.toString('utf8')) as IDataObject;
-			} catch {
-				return answer(400, { error: 'Body is not a JSON object' });
-			}
-		}
-
-		const run = normaliseRun(body.data ?? body);
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const appIds = String(this.getNodeParameter('appIds', '') ?? '')
 			.split(',')
 			.map((id) => id.trim())
 			.filter(Boolean);
-		// Run App tags the webhook URLs it passes with the app; Lamina's body has only workflowId.
-		const taggedAppId = this.getQueryData() as IDataObject;
-		const appId = (run.appId as string | undefined) ?? (taggedAppId.laminaAppId as string | undefined);
 		if (statuses.length && !statuses.includes(run.status)) {
-			return answer(200, { received: true, ignored: `status ${run.status} is filtered out` });
+			return answerDelivery(this, 200, { received: true, ignored: `status ${run.status} is filtered out` });
 		}
 		if (appIds.length && !appIds.some((id) => id === appId || id === run.workflowId)) {
-			return answer(200, { received: true, ignored: 'app is filtered out' });
+			return answerDelivery(this, 200, { received: true, ignored: 'app is filtered out' });
 		}
 
 		const deliveryKey = `${run.runId}:${run.status}`;
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${deliveryKey}`;
 		if (acceptedHere.has(scope) || !rememberDelivery(this.getWorkflowStaticData('node'), deliveryKey)) {
-			return answer(200, { received: true, duplicate: true });
+			return answerDelivery(this, 200, { received: true, duplicate: true });
 		}
 		acceptedHere.add(scope);
 		if (acceptedHere.size > 10_000) acceptedHere.clear();

@@ -68,6 +68,7 @@ export interface RunOptions {
 
 export interface RunResult {
 	run: IRun;
+	executionId: string;
 	status: string;
 	/** First output of `outputNode` (or [] when it did not run). */
 	items: INodeExecutionData[];
@@ -83,6 +84,9 @@ export class Engine {
 	readonly nodeTypes: INodeTypes;
 
 	readonly credentialsHelper: TestCredentialsHelper;
+
+	/** Where n8n's waiting-webhook (resume) URLs point; tests aim it at a local endpoint. */
+	webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting';
 
 	constructor(
 		readonly nodes: Map<string, INodeType | IVersionedNodeType>,
@@ -112,7 +116,7 @@ export class Engine {
 			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 			formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
 			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			webhookWaitingBaseUrl: this.webhookWaitingBaseUrl,
 			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
 			mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
 			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
@@ -181,6 +185,7 @@ export class Engine {
 		const taskData = run.data.resultData.runData[outputNode]?.[0];
 		return {
 			run,
+			executionId,
 			status: run.status,
 			items: taskData?.data?.main?.[0] ?? [],
 			error: run.data.resultData.error as RunResult['error'],

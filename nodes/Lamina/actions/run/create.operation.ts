@@ -83,6 +83,12 @@ export const description: INodeProperties[] = [
 				description: "Output each run's results once it finishes (Lamina's long-poll, no polling loop)",
 			},
 			{
+				name: 'Wait for Webhook',
+				value: 'webhook',
+				description:
+					'Lamina calls this execution back when the run ends; nothing is held open meanwhile and the wait survives an n8n restart (one item per execution)',
+			},
+			{
 				name: "Don't Wait",
 				value: 'none',
 				description: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
@@ -91,7 +97,7 @@ export const description: INodeProperties[] = [
 		default: 'wait',
 		displayOptions: { show },
 	},
-	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait', 'webhook'] } } },
 	simplifyOption(['create']),
 	{
 		displayName: 'Options',
@@ -197,7 +203,16 @@ async function prepareRun(
 
 	const qs: IDataObject = {};
 	const webhookUrl = options.webhookUrl?.trim();
-	if (webhookUrl) {
+	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
+		if (webhookUrl) {
+			throw new NodeOperationError(this.getNode(), 'Webhook URL cannot be set with Wait Mode "Wait for Webhook"', {
+				description: 'That mode points Lamina at this execution. Clear Options → Webhook URL, or pick another Wait Mode.',
+				itemIndex,
+			});
+		}
+		// n8n signs the resume URL; Lamina calls it back with the finished run.
+		qs.webhook = this.getSignedResumeUrl({ laminaAppId: app.appId });
+	} else if (webhookUrl) {
 		if (!isHttpUrl(webhookUrl)) {
 			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
 				description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
@@ -235,6 +250,18 @@ export async function execute(
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(itemCount);
 	const prepared: Array<PreparedRun | undefined> = new Array(itemCount);
+
+	const webhookMode = this.getNodeParameter('waitMode', 0, 'wait') === 'webhook';
+	if (webhookMode && itemCount > 1) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Wait Mode "Wait for Webhook" takes one item; this node received ${itemCount}`,
+			{
+				description:
+					'n8n resumes a waiting execution once. For many items use "Wait for Completion", or "Don\'t Wait" with Options → Webhook URL set to a Lamina Trigger’s URL.',
+			},
+		);
+	}
 
 	const firstOptions = this.getNodeParameter('options', 0, {}) as CreateOptions;
 	const startLimit = createLimiter(Math.max(1, Math.floor(firstOptions.concurrency ?? 5)));
@@ -276,6 +303,10 @@ export async function execute(
 
 				const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
 				const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
+				if (waitMode === 'webhook') {
+					const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
+				}
 				if (waitMode !== 'wait') {
 					results[itemIndex] = [{ json: runItem(queued, { appId: run.app.appId, simplify }), pairedItem: { item: itemIndex } }];
 					return;
