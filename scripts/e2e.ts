@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 
-import { startLaminaSimulator } from '../test/simulator';
+import { startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
 import { E2E_CASES, E2E_CREDENTIALS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
 import {
 	createN8nHome,
@@ -26,7 +26,7 @@ import {
 	type ExecuteResult,
 	type N8nHome,
 } from './lib/n8nRuntime';
-import { killAllChildren } from './lib/proc';
+import { CommandError, killAllChildren } from './lib/proc';
 import { assertDistinctIds, loadWorkflow } from './lib/workflows';
 
 /** After the cache is warm the whole run takes well under a minute; this bounds a hang. */
@@ -54,7 +54,7 @@ function finish(code?: number): never {
 	process.exit(code ?? (failed > 0 || passed === 0 ? 1 : 0));
 }
 
-function contextFor(result: ExecuteResult, sim: { url: string; apiKey: string }, simApps: SimAppSummary[]): CaseContext {
+function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimAppSummary[]): CaseContext {
 	const run = result.run;
 	const raw = run?.data.resultData.error;
 	return {
@@ -73,7 +73,7 @@ function contextFor(result: ExecuteResult, sim: { url: string; apiKey: string },
 	};
 }
 
-async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: { url: string; apiKey: string }, simApps: SimAppSummary[]) {
+async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: LaminaSimulator, simApps: SimAppSummary[]) {
 	const result = await executeWorkflow(home, id, { timeoutMs: EXECUTE_TIMEOUT_MS });
 	const seconds = (result.durationMs / 1000).toFixed(1);
 	const prefix = `${testCase.name} ›`;
@@ -125,10 +125,13 @@ async function main() {
 		assertDistinctIds(workflows);
 		await importWorkflows(home, workflows);
 
-		const response = await fetch(`${sim.url}/v1/apps?limit=100`, { headers: { 'x-api-key': sim.apiKey } });
+		const response = await fetch(`${sim.url}/v1/apps?limit=100`, {
+			headers: { 'x-api-key': sim.apiKey },
+			signal: AbortSignal.timeout(10_000),
+		});
 		if (!response.ok) throw new Error(`the simulator answered ${response.status} to GET /v1/apps`);
 		const simApps = ((await response.json()) as { data: SimAppSummary[] }).data;
-		console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${cases.length} workflows in n8n\n`);
+		console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${cases.length} workflow${cases.length === 1 ? '' : 's'} in n8n\n`);
 
 		for (const [index, testCase] of cases.entries()) {
 			await runCase(home, testCase, workflows[index].id, sim, simApps);
@@ -156,7 +159,8 @@ process.on('SIGTERM', () => {
 main().then(
 	() => finish(),
 	(error: Error) => {
-		report(false, 'e2e setup', error.stack ?? String(error));
+		// A failed command's message already carries its output; anything else gets its stack.
+		report(false, 'e2e setup', error instanceof CommandError ? error.message : (error.stack ?? String(error)));
 		finish(1);
 	},
 );

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 
+import type { LaminaSimulator } from '../../test/simulator';
 import type { ExecuteResult, N8nRun } from './n8nRuntime';
 
 export interface SimAppSummary {
@@ -23,7 +24,8 @@ export interface CaseContext {
 	items(nodeName: string): Json[];
 	/** The error of the run, if it failed. */
 	error: { message: string; description: string; nodeName?: string } | undefined;
-	sim: { url: string; apiKey: string };
+	/** The simulator n8n talked to: its runs, counters, deliveries... */
+	sim: LaminaSimulator;
 	/** Every app of the simulator, fetched from it directly (not through n8n): the oracle. */
 	simApps: SimAppSummary[];
 }
@@ -44,7 +46,7 @@ export interface E2eCase {
 }
 
 /** Credentials imported before the cases run; workflows refer to them by id. */
-export const E2E_CREDENTIALS = (sim: { url: string; apiKey: string }) => [
+export const E2E_CREDENTIALS = (sim: Pick<LaminaSimulator, 'url' | 'apiKey'>) => [
 	{ id: 'laminaSimCred', name: 'Lamina (local simulator)', type: 'laminaApi', data: { apiKey: sim.apiKey, baseUrl: sim.url } },
 	{ id: 'laminaBadKeyCred', name: 'Lamina (wrong API key)', type: 'laminaApi', data: { apiKey: 'lma_not_a_valid_key', baseUrl: sim.url } },
 ];
@@ -138,6 +140,37 @@ export const E2E_CASES: E2eCase[] = [
 					const guide = app.inputGuide as Json[];
 					assert.equal(guide.find((g) => g.name === 'Prompt')?.mustSupply, true);
 					assert.equal(guide.find((g) => g.name === 'Location')?.mustSupply, false);
+				},
+			},
+		],
+	},
+	{
+		name: 'run-portrait-studio',
+		workflow: 'examples/run-portrait-studio.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'Run App waits for the run and returns it completed, with Hero Image and Caption',
+				verify: ({ items }) => {
+					const run = one(items('Run Portrait Studio'), 'Run Portrait Studio');
+					assert.equal(run.status, 'completed');
+					assert.equal(run.appId, 'app_portrait');
+					assert.match(String((run.outputsByLabel as Json)['Hero Image']), /^https?:\/\//);
+					assert.match(String((run.outputsByLabel as Json).Caption), /chef/);
+				},
+			},
+			{
+				label: 'Lamina received the inputs by exact name, "Standard " with its trailing space, one run only',
+				verify: ({ items, sim }) => {
+					const runId = one(items('Run Portrait Studio'), 'Run Portrait Studio').runId as string;
+					const received = sim.runs.get(runId);
+					assert.ok(received, `the simulator has no run ${runId}`);
+					assert.deepEqual(received.inputs, {
+						Prompt: 'A chef laughing in a sunlit kitchen',
+						Location: 'Urban',
+						Style: 'Standard ',
+					});
+					assert.equal([...sim.runs.values()].filter((r) => r.appId === 'app_portrait').length, 1);
 				},
 			},
 		],

@@ -69,6 +69,16 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
 	}
 }
 
+/** Whether a process with this id exists (also when it belongs to another user). */
+export function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
 const live = new Set<ChildProcess>();
 
 /** Kills every child still running (used on Ctrl-C and on unexpected exits). */
