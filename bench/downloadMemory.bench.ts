@@ -5,6 +5,7 @@
  *  (a) peak RSS above the baseline, sampled every 10 ms during the run      target ≤ 64 MB
  *  (b) peak heap + external (incl. ArrayBuffers) above the baseline          info
  *  (c) bytes written to n8n's binary data folder, and the download rate      info
+ *  (d) peak RSS above the baseline while Asset → Upload File PUTs a 200 MB file   target ≤ 64 MB
  *
  * The path: Run App with `options: { downloadOutputs: true, binaryNaming: 'label', binaryPrefix:
  * 'data' }`. While Run App does not attach files yet, the same run goes through Run App followed
@@ -15,10 +16,11 @@
  * Loads the built package: `npm run build` first.
  */
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { createEngine, type Engine, type WorkflowNode } from '../test/harness/engine';
+import { createEngine, laminaNode, type Engine, type WorkflowNode } from '../test/harness/engine';
 import type { BinaryDataMode } from '../test/harness/binaryData';
 import { addDownloadTestNode, downloadNode } from '../test/support/downloadNode';
 import { runAppJsonNode } from '../test/support/runNodes';
@@ -50,6 +52,68 @@ function settle(): void {
 	if (gc) {
 		gc();
 		gc();
+	}
+}
+
+/** Runs `work` while sampling memory every SAMPLE_MS; peaks above the baseline taken just before. */
+async function peakDuring<T>(work: () => Promise<T>): Promise<{ result: T; rss: number; heapExternal: number; seconds: number }> {
+	settle();
+	const base = sample();
+	let peak = { ...base };
+	const take = () => {
+		const now = sample();
+		peak = { rss: Math.max(peak.rss, now.rss), heapExternal: Math.max(peak.heapExternal, now.heapExternal) };
+	};
+	const timer = setInterval(take, SAMPLE_MS);
+	const t0 = performance.now();
+	try {
+		const result = await work();
+		take();
+		return {
+			result,
+			rss: (peak.rss - base.rss) / MB,
+			heapExternal: (peak.heapExternal - base.heapExternal) / MB,
+			seconds: (performance.now() - t0) / 1000,
+		};
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** `size` bytes of filler, produced in 64 KB chunks so the input file never sits in memory either. */
+function filler(size: number): Readable {
+	const chunk = Buffer.alloc(64 * 1024, 0x5a);
+	let sent = 0;
+	return new Readable({
+		read() {
+			if (sent >= size) return void this.push(null);
+			const n = Math.min(chunk.length, size - sent);
+			sent += n;
+			this.push(chunk.subarray(0, n));
+		},
+	});
+}
+
+export async function measureUpload(sim: LaminaSimulator): Promise<{ rss: number; heapExternal: number; seconds: number; arrived: number }> {
+	const engine = await createEngine({
+		credentials: { laminaApi: { apiKey: sim.apiKey, baseUrl: sim.url } },
+		binaryData: 'filesystem',
+	});
+	try {
+		const node = laminaNode({ resource: 'asset', operation: 'upload', binaryPropertyName: 'data' });
+		const item = async (size: number) => [
+			{ json: {}, binary: { data: await engine.binaryData!.store(filler(size), { fileName: 'clip.mp4', mimeType: 'video/mp4' }) } },
+		];
+		const warm = await engine.run([node], { inputItems: await item(64 * 1024) });
+		if (warm.error) throw warm.error;
+		const input = await item(SIZE);
+		const measured = await peakDuring(() => engine.run([node], { inputItems: input }));
+		if (measured.result.error) throw measured.result.error;
+		const assetId = measured.result.items[0]?.json.assetId as string;
+		const { rss, heapExternal, seconds } = measured;
+		return { rss, heapExternal, seconds, arrived: sim.uploadedAssets.get(assetId)?.bytes ?? 0 };
+	} finally {
+		await engine.close();
 	}
 }
 
@@ -90,32 +154,17 @@ async function measure(sim: LaminaSimulator, mode: BinaryDataMode): Promise<Meas
 		if (warm.error) throw warm.error;
 
 		sim.setAppBehaviour(APPS.video, { outputBytes: SIZE, durationMs: 50 });
-		settle();
-		const base = sample();
-		let peak = { ...base };
-		const timer = setInterval(() => {
-			const now = sample();
-			peak = { rss: Math.max(peak.rss, now.rss), heapExternal: Math.max(peak.heapExternal, now.heapExternal) };
-		}, SAMPLE_MS);
 		const diskBefore = engine.binaryData?.bytesOnDisk() ?? 0;
-		const t0 = performance.now();
-		let result;
-		try {
-			result = await engine.run(workflow(path));
-		} finally {
-			clearInterval(timer);
-		}
-		const seconds = (performance.now() - t0) / 1000;
-		const end = sample();
-		peak = { rss: Math.max(peak.rss, end.rss), heapExternal: Math.max(peak.heapExternal, end.heapExternal) };
+		const measured = await peakDuring(() => engine.run(workflow(path)));
+		const result = measured.result;
 		if (result.error) throw result.error;
 		const binary = firstBinary(result.items);
 		if (!binary) throw new Error('The run produced no binary data');
 		return {
 			path,
-			peakRss: (peak.rss - base.rss) / MB,
-			peakHeapExternal: (peak.heapExternal - base.heapExternal) / MB,
-			seconds,
+			peakRss: measured.rss,
+			peakHeapExternal: measured.heapExternal,
+			seconds: measured.seconds,
 			bytes: binary.bytes ?? 0,
 			onDisk: ((engine.binaryData?.bytesOnDisk() ?? 0) - diskBefore) / MB,
 		};
@@ -132,6 +181,12 @@ export async function run(): Promise<BenchRow[]> {
 		log(
 			`filesystem: +${fsMode.peakRss.toFixed(1)} MB RSS, +${fsMode.peakHeapExternal.toFixed(1)} MB heap+external, ` +
 				`${fsMode.seconds.toFixed(2)} s, ${fsMode.onDisk.toFixed(0)} MB on disk (${fsMode.path})`,
+		);
+		log(`uploading a ${SIZE / MB} MB file from the binary data folder with Asset → Upload File`);
+		const upload = await measureUpload(sim);
+		log(
+			`upload: +${upload.rss.toFixed(1)} MB RSS, +${upload.heapExternal.toFixed(1)} MB heap+external, ` +
+				`${upload.seconds.toFixed(2)} s, ${upload.arrived} bytes arrived`,
 		);
 		let memoryMode: Measured | undefined;
 		if (FULL) {
@@ -166,6 +221,16 @@ export async function run(): Promise<BenchRow[]> {
 				value: fsMode.onDisk,
 				unit: 'MB',
 				note: `${(SIZE / MB / fsMode.seconds).toFixed(0)} MB/s end to end (${fsMode.seconds.toFixed(2)} s incl. the run)`,
+			},
+			{
+				name: '(d) peak RSS above baseline, 200 MB file upload',
+				value: upload.rss,
+				unit: 'MB',
+				target: `≤ ${TARGET_MB} MB`,
+				ok: upload.rss <= TARGET_MB && upload.arrived === SIZE,
+				note:
+					`Asset → Upload File, file streamed from the binary data folder; ${upload.arrived === SIZE ? 'whole file arrived' : `ONLY ${upload.arrived} bytes arrived`}; ` +
+					`heap+external +${upload.heapExternal.toFixed(1)} MB; ${upload.seconds.toFixed(2)} s; measured after (a), so RSS the download already grew is reused`,
 			},
 		];
 	} finally {

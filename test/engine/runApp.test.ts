@@ -1,6 +1,7 @@
 import type { ResourceMapperFields } from 'n8n-workflow';
 
 import { callEditorMethod, laminaNode } from '../harness/engine';
+import { fixtureApps } from '../simulator';
 import { useSimulator } from '../support/context';
 import { locator, runAppJsonNode, runAppNode, runOp } from '../support/runNodes';
 
@@ -99,7 +100,42 @@ describe('Run App', () => {
 			expect((item.json.outputsByLabel as Record<string, string>).Caption).toContain(`item ${i}`);
 		});
 		expect(ctx.sim.counters.runsStarted).toBe(20);
-		expect(ctx.sim.counters.requests['GET /v1/apps/:appId']).toBe(1); // the app is fetched once
+		// The definition the editor loaded a moment ago is reused: no lookup at all for 20 runs.
+		expect(ctx.sim.counters.requests['GET /v1/apps/:appId'] ?? 0).toBe(0);
+	});
+});
+
+const fixture = (appId: string) => fixtureApps().find((app) => app.appId === appId)!;
+
+describe('app definitions', () => {
+	test('are fetched once per execution however many items use them, then reused for a few minutes', async () => {
+		ctx.sim.addApp({ ...fixture('app_caption'), appId: 'app_fresh', name: 'Fresh Captions' });
+		const input = Array.from({ length: 5 }, () => ({}));
+		await ctx.engine.run([runAppJsonNode('app_fresh', '{"Topic": "tea"}')], { input });
+		expect(ctx.sim.counters.requests['GET /v1/apps/:appId']).toBe(1);
+		await ctx.engine.run([runAppJsonNode('app_fresh', '{"Topic": "tea"}')]);
+		expect(ctx.sim.counters.requests['GET /v1/apps/:appId']).toBe(1);
+		expect(ctx.sim.counters.runsStarted).toBe(6);
+	});
+
+	test('a cached definition that went stale heals itself: one refetch, one run started', async () => {
+		const original = fixture('app_portrait');
+		ctx.sim.addApp({ ...original, appId: 'app_evolving', name: 'Evolving' });
+		await ctx.engine.run([runAppJsonNode('app_evolving', '{"prompt": "a"}')]); // caches the definition
+		// Lamina renames the input; the cached definition would still send "Prompt".
+		ctx.sim.addApp({
+			...original,
+			appId: 'app_evolving',
+			name: 'Evolving',
+			parameters: original.parameters.map((p) => (p.key === 'prompt' ? { ...p, name: 'Prompt Text' } : p)),
+		});
+		ctx.sim.resetCounters();
+		const { items, error } = await ctx.engine.run([runAppJsonNode('app_evolving', '{"prompt": "b"}')]);
+		expect(error).toBeUndefined();
+		expect(items[0].json.status).toBe('completed');
+		expect(ctx.sim.counters.requests['POST /v1/apps/:appId/runs']).toBe(2); // rejected (nothing started), then accepted
+		expect(ctx.sim.counters.runsStarted).toBe(1);
+		expect(ctx.sim.runs.get(items[0].json.runId as string)?.inputs).toEqual({ 'Prompt Text': 'b' });
 	});
 });
 

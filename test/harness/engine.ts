@@ -17,6 +17,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { ensureBinaryData, setUpBinaryData, type BinaryDataHandle, type BinaryDataMode } from './binaryData';
 import { TestCredentialsHelper } from './credentials';
 
 export const PACKAGE = 'n8n-nodes-lamina';
@@ -56,11 +57,18 @@ export function nodeTypesOf(nodes: Map<string, INodeType | IVersionedNodeType>):
 
 export interface EngineOptions {
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * Where n8n keeps binary data: 'filesystem' streams files to a temporary folder as a real n8n
+	 * does (call `engine.close()` to remove it); default 'memory' (base64 in the items).
+	 */
+	binaryData?: BinaryDataMode;
 }
 
 export interface RunOptions {
 	/** Items handed to the first node, as a trigger would. */
 	input?: IDataObject[];
+	/** Whole items (json, binary) handed to the first node; used instead of `input` when given. */
+	inputItems?: INodeExecutionData[];
 	mode?: 'manual' | 'trigger' | 'webhook';
 	/** Output of which node to return; default the last node in the list. */
 	outputNode?: string;
@@ -85,6 +93,9 @@ export class Engine {
 
 	readonly credentialsHelper: TestCredentialsHelper;
 
+	/** n8n's binary data service as the engine set it up (see binaryData.ts). */
+	binaryData?: BinaryDataHandle;
+
 	/** Where n8n's waiting-webhook (resume) URLs point; tests aim it at a local endpoint. */
 	webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting';
 
@@ -98,6 +109,11 @@ export class Engine {
 			credentialTypes,
 			new Map(Object.entries(options.credentials)),
 		);
+	}
+
+	/** Removes what the engine left on disk (the binary data folder in 'filesystem' mode). */
+	async close(): Promise<void> {
+		await this.binaryData?.close();
 	}
 
 	setCredentials(type: string, data: ICredentialDataDecryptedObject) {
@@ -167,7 +183,7 @@ export class Engine {
 				nodeExecutionStack: [
 					{
 						node: startNode,
-						data: { main: [(options.input ?? [{}]).map((json) => ({ json }))] },
+						data: { main: [options.inputItems ?? (options.input ?? [{}]).map((json) => ({ json }))] },
 						source: null,
 					},
 				],
@@ -226,7 +242,9 @@ function chain(nodes: INode[]): IConnections {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
 	const { nodes, credentials } = await loadPackage();
-	return new Engine(nodes, credentials, options);
+	const engine = new Engine(nodes, credentials, options);
+	engine.binaryData = options.binaryData ? await setUpBinaryData(options.binaryData) : await ensureBinaryData();
+	return engine;
 }
 
 /** A Lamina node for a test workflow, with the credential attached. */

@@ -2,22 +2,30 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as app from './app';
+import * as asset from './asset';
+import * as content from './content';
 import * as run from './run';
-import { createAppCache } from './appLocator';
+import { appFetcher } from './appLocator';
+import { checked, checkEveryItem } from './checkEveryItem';
 import { forEachItem } from './perItem';
+
+/** Briefs sent and awaited at the same time: each holds a long-poll, not a request slot. */
+const CONTENT_CONCURRENCY = 5;
 
 /** Reads resource and operation once and hands the items to that operation. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const itemCount = this.getInputData().length;
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const fetchApp = createAppCache(this);
+	const fetchApp = appFetcher(this);
+	// Get App shows what Lamina has now, not a cached definition.
+	const freshApps = appFetcher(this, { fresh: true });
 
 	switch (`${resource}.${operation}`) {
 		case 'app.getAll':
 			return [await forEachItem.call(this, itemCount, (i) => app.getAll.execute.call(this, i))];
 		case 'app.get':
-			return [await forEachItem.call(this, itemCount, (i) => app.get.execute.call(this, i, fetchApp))];
+			return [await forEachItem.call(this, itemCount, (i) => app.get.execute.call(this, i, freshApps))];
 		case 'run.create':
 			return [await run.create.execute.call(this, itemCount, fetchApp)];
 		case 'run.get':
@@ -29,6 +37,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => run.wait.execute.call(this, i), itemCount)];
 		case 'run.cancel':
 			return [await forEachItem.call(this, itemCount, (i) => run.cancel.execute.call(this, i))];
+		case 'asset.upload': {
+			// Every item's file is checked before the first upload.
+			const checks = checkEveryItem(this, itemCount, (i) => asset.upload.check.call(this, i));
+			return [
+				await forEachItem.call(this, itemCount, async (i) => {
+					checked(checks[i]);
+					return await asset.upload.execute.call(this, i);
+				}),
+			];
+		}
+		case 'content.create': {
+			// Every brief is checked before the first is sent; the runs are then awaited a few at a time.
+			const briefs = checkEveryItem(this, itemCount, (i) => content.create.prepare.call(this, i));
+			return [
+				await forEachItem.call(this, itemCount, (i) => content.create.execute.call(this, i, checked(briefs[i])), CONTENT_CONCURRENCY),
+			];
+		}
 		default:
 			throw new NodeOperationError(
 				this.getNode(),

@@ -6,7 +6,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { createAppCache } from '../actions/appLocator';
+import { appFetcher } from '../actions/appLocator';
 import { hasDefault, mustSupply, optionLabels } from '../shared/appParameters';
 import type { LaminaParameter } from '../shared/types';
 
@@ -46,7 +46,7 @@ export async function getAppInputs(this: ILoadOptionsFunctions): Promise<Resourc
 	const locator = this.getNodeParameter('appId', undefined, { extractValue: true }) as string | undefined;
 	const appId = typeof locator === 'string' ? locator.trim() : '';
 	if (!appId) return { fields: [], emptyFieldsNotice: 'Choose an app first: its inputs appear here.' };
-	const app = await createAppCache(this)(appId);
+	const app = await appFetcher(this, { fresh: true })(appId);
 	const fields = (app.parameters ?? []).map(parameterToField);
 	return {
 		fields,

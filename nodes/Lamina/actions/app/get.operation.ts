@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { appLocator, createAppCache, getAppId } from '../appLocator';
+import { appLocator, appFetcher, getAppId } from '../appLocator';
 import { mustSupply, optionLabels } from '../../shared/appParameters';
 
 export const description: INodeProperties[] = [
@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	fetchApp = createAppCache(this),
+	fetchApp = appFetcher(this),
 ): Promise<IDataObject> {
 	const app = await fetchApp(getAppId.call(this, itemIndex), itemIndex);
 	const parameters = app.parameters ?? [];

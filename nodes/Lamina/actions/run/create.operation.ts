@@ -8,10 +8,18 @@ import type {
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
-import { isHttpUrl, validateRunInputs } from '../../shared/inputValidation';
+import { isHttpUrl, resolveParameter, validateRunInputs } from '../../shared/inputValidation';
+import {
+	checkBinaryProperty,
+	downloadOutputsAsBinary,
+	uploadBinaryAsAsset,
+	type BinaryNaming,
+	type MediaKind,
+} from '../../transport/media';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { createLimiter } from '../../shared/limiter';
 import type { LaminaApp } from '../../shared/types';
+import type { AppFetcher } from '../appLocator';
 import { appLocator, getAppId } from '../appLocator';
 import { asNodeError, errorItem } from '../perItem';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption } from './common';
@@ -117,6 +125,66 @@ export const description: INodeProperties[] = [
 					'How many items start their run at the same time. Started runs are all awaited together, so this bounds requests, not results.',
 			},
 			{
+				displayName: 'Download Outputs',
+				name: 'downloadOutputs',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to attach each finished image, video or audio output as a file (n8n binary data); text stays in JSON. Applies when waiting for completion.',
+			},
+			{
+				displayName: 'Downloaded Field Prefix',
+				name: 'binaryPrefix',
+				type: 'string',
+				default: 'data',
+				description: 'With names by position: the binary fields are this prefix plus the output’s position',
+			},
+			{
+				displayName: 'Downloaded File Names',
+				name: 'binaryNaming',
+				type: 'options',
+				options: [
+					{ name: 'By Output Label (E.g. Hero_Image)', value: 'label' },
+					{ name: 'By Position (E.g. Data0, Data1)', value: 'index' },
+				],
+				default: 'label',
+				description: 'How Download Outputs names the binary fields',
+			},
+			{
+				displayName: 'Files as Inputs',
+				name: 'fileInputs',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add File Input',
+				default: {},
+				description:
+					'Upload a file of the incoming item to Lamina and use it for a URL input (instead of a public URL)',
+				options: [
+					{
+						displayName: 'File Input',
+						name: 'files',
+						values: [
+							{
+								displayName: 'Input Name or ID',
+								name: 'input',
+								type: 'options',
+								typeOptions: { loadOptionsMethod: 'getUrlInputs', loadOptionsDependsOn: ['appId.value'] },
+								default: '',
+								description:
+									'The app’s URL input that gets the file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							},
+							{
+								displayName: 'Input Binary Field',
+								name: 'binaryPropertyName',
+								type: 'string',
+								default: 'data',
+								description: 'The binary field of the incoming item that holds the file',
+							},
+						],
+					},
+				],
+			},
+			{
 				displayName: 'Only These Outputs',
 				name: 'outputs',
 				type: 'string',
@@ -146,12 +214,27 @@ export function tagWebhookUrl(webhookUrl: string, appId: string): string {
 
 interface CreateOptions {
 	concurrency?: number;
+	downloadOutputs?: boolean;
+	binaryNaming?: BinaryNaming;
+	binaryPrefix?: string;
+	fileInputs?: { files?: Array<{ input?: string; binaryPropertyName?: string }> };
 	outputs?: string;
 	webhookUrl?: string;
 }
 
+interface FileInput {
+	/** The app's parameter name. */
+	input: string;
+	binaryPropertyName: string;
+	mediaType?: MediaKind;
+}
+
 interface PreparedRun {
 	app: LaminaApp;
+	/** Files of the item to upload as assets just before the run starts. */
+	files: FileInput[];
+	/** The inputs as the user gave them, to check again against a refreshed definition. */
+	given: Record<string, unknown>;
 	body: IDataObject;
 	qs: IDataObject;
 }
@@ -178,16 +261,57 @@ function readInputs(this: IExecuteFunctions, itemIndex: number): Record<string, 
 	return { ...(mapped?.value ?? {}) };
 }
 
-/** Everything that can be checked without starting a run: app, inputs, options. */
-async function prepareRun(
+/** "Files as Inputs": each names a URL input of the app and a file the item really has. */
+function checkFileInputs(
 	this: IExecuteFunctions,
-	itemIndex: number,
-	fetchApp: (appId: string, itemIndex?: number) => Promise<LaminaApp>,
+	app: LaminaApp,
+	given: Record<string, unknown>,
 	options: CreateOptions,
-): Promise<PreparedRun> {
-	const appId = getAppId.call(this, itemIndex);
-	const given = readInputs.call(this, itemIndex);
-	const app = await fetchApp(appId, itemIndex);
+	itemIndex: number,
+): FileInput[] {
+	const parameters = app.parameters ?? [];
+	const urlInputs = parameters.filter((p) => p.type === 'url').map((p) => `"${p.name}"`);
+	return (options.fileInputs?.files ?? []).map((entry) => {
+		const parameter = resolveParameter(parameters, String(entry.input ?? ''));
+		if (!parameter || parameter.type !== 'url') {
+			throw new NodeOperationError(this.getNode(), `Files as Inputs: "${String(entry.input ?? '')}" is not a URL input of "${app.name}"`, {
+				description: urlInputs.length
+					? `Files can go to: ${urlInputs.join(', ')}.`
+					: `"${app.name}" takes no files (it has no URL inputs).`,
+				itemIndex,
+			});
+		}
+		const alsoGiven = Object.keys(given).some(
+			(key) => resolveParameter(parameters, key) === parameter && given[key] !== '' && given[key] != null,
+		);
+		if (alsoGiven) {
+			throw new NodeOperationError(this.getNode(), `Input "${parameter.name}" is given twice: as a value and as a file`, {
+				description: 'Clear its value in the inputs, or remove it from Files as Inputs.',
+				itemIndex,
+			});
+		}
+		const accepted = parameter.accept?.find((kind): kind is MediaKind => ['image', 'video', 'audio'].includes(kind));
+		const checked = checkBinaryProperty.call(this, itemIndex, String(entry.binaryPropertyName ?? 'data'), undefined, {
+			field: 'Files as Inputs → Input Binary Field',
+		});
+		if (parameter.accept?.length && !parameter.accept.includes(checked.mediaType)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Input "${parameter.name}" takes ${parameter.accept.join(' or ')}, but "${checked.propertyName}" is ${checked.mediaType} (${checked.binary.mimeType})`,
+				{ description: `Pass a file of the right kind${accepted ? ` (${accepted})` : ''}.`, itemIndex },
+			);
+		}
+		return { input: parameter.name, binaryPropertyName: checked.propertyName, mediaType: checked.mediaType };
+	});
+}
+
+/** The app's inputs from what the user gave, or an error naming each problem and its fix. */
+function checkedInputs(
+	this: IExecuteFunctions,
+	app: LaminaApp,
+	given: Record<string, unknown>,
+	itemIndex: number,
+): Record<string, unknown> {
 	const { inputs, problems } = validateRunInputs(app.parameters ?? [], given);
 	if (problems.length) {
 		const [first, ...rest] = problems;
@@ -200,7 +324,62 @@ async function prepareRun(
 			},
 		);
 	}
+	return inputs;
+}
 
+/**
+ * Starts one run. If Lamina rejects the inputs, the app definition may have changed since it
+ * was cached: check them against a fresh one and, when that changes what we send, try once more
+ * (a 400 means Lamina started nothing, so this cannot start a run twice).
+ */
+async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: number, fetchApp: AppFetcher) {
+	const post = (body: IDataObject) =>
+		laminaData.call(this, {
+			method: 'POST',
+			path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
+			qs: run.qs,
+			body,
+			startsRun: true,
+			subject: `app "${run.app.appId}"`,
+			itemIndex,
+		});
+	if (run.files.length) {
+		const inputs = { ...(run.body.inputs as IDataObject) };
+		for (const file of run.files) {
+			const asset = await uploadBinaryAsAsset.call(this, itemIndex, file.binaryPropertyName, file.mediaType, {
+				field: 'Files as Inputs → Input Binary Field',
+			});
+			inputs[file.input] = asset.assetUrl;
+		}
+		run = { ...run, body: { ...run.body, inputs } };
+	}
+	try {
+		return normaliseRun(await post(run.body));
+	} catch (error) {
+		const rejected = asNodeError(this, error, itemIndex);
+		if (rejected.context.laminaCode !== 'VALIDATION_ERROR') throw rejected;
+		const fresh = await fetchApp.refresh(run.app.appId, itemIndex);
+		const inputs = checkedInputs.call(this, fresh, run.given, itemIndex);
+		if (JSON.stringify(inputs) === JSON.stringify(run.body.inputs)) throw rejected;
+		return normaliseRun(await post({ ...run.body, inputs: inputs as IDataObject }));
+	}
+}
+
+/** Everything that can be checked without starting a run: app, inputs, options. */
+async function prepareRun(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	fetchApp: AppFetcher,
+	options: CreateOptions,
+): Promise<PreparedRun> {
+	const appId = getAppId.call(this, itemIndex);
+	const given = readInputs.call(this, itemIndex);
+	const app = await fetchApp(appId, itemIndex);
+	const files = checkFileInputs.call(this, app, given, options, itemIndex);
+	// A file counts as the input's value; its asset URL is known only after the upload.
+	const placeholders = Object.fromEntries(files.map((file) => [file.input, 'https://upload.pending/asset']));
+	const inputs = checkedInputs.call(this, app, { ...given, ...placeholders }, itemIndex);
+	for (const file of files) delete inputs[file.input];
 	const qs: IDataObject = {};
 	const webhookUrl = options.webhookUrl?.trim();
 	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
@@ -234,7 +413,7 @@ async function prepareRun(
 		}
 		body.outputs = wanted;
 	}
-	return { app, body, qs };
+	return { app, files, given, body, qs };
 }
 
 /**
@@ -245,7 +424,7 @@ async function prepareRun(
 export async function execute(
 	this: IExecuteFunctions,
 	itemCount: number,
-	fetchApp: (appId: string, itemIndex?: number) => Promise<LaminaApp>,
+	fetchApp: AppFetcher,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(itemCount);
@@ -287,16 +466,7 @@ export async function execute(
 			try {
 				const queued = await startLimit(async () => {
 					if (stopStarting) return undefined;
-					const data = await laminaData.call(this, {
-						method: 'POST',
-						path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
-						qs: run.qs,
-						body: run.body,
-						startsRun: true,
-						subject: `app "${run.app.appId}"`,
-						itemIndex,
-					});
-					return normaliseRun(data);
+					return await startRun.call(this, run, itemIndex, fetchApp);
 				});
 				if (!queued) return;
 				started[itemIndex] = queued.runId;
@@ -320,6 +490,14 @@ export async function execute(
 				if (isTerminal(finished) && finished.status !== 'completed') {
 					throw runFailedError(this, finished, itemIndex);
 				}
+				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+				const binary =
+					options.downloadOutputs && finished.status === 'completed'
+						? await downloadOutputsAsBinary.call(this, finished, itemIndex, {
+								naming: options.binaryNaming ?? 'label',
+								prefix: options.binaryPrefix ?? 'data',
+							})
+						: undefined;
 				results[itemIndex] = [
 					{
 						json: runItem(finished, {
@@ -327,6 +505,7 @@ export async function execute(
 							simplify,
 							timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined,
 						}),
+						...(binary && Object.keys(binary).length ? { binary } : {}),
 						pairedItem: { item: itemIndex },
 					},
 				];
