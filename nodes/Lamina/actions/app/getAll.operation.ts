@@ -2,25 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { laminaData } from '../../transport';
 import type { LaminaAppSummary } from '../../shared/types';
+import { returnAllAndLimit } from '../listFields';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: { show: { resource: ['app'], operation: ['getAll'] } },
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { resource: ['app'], operation: ['getAll'], returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit('app', 'getAll'),
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -3,28 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { laminaRequest } from '../../transport';
 import { runItem } from './common';
+import { returnAllAndLimit } from '../listFields';
 
 const show = { resource: ['run'], operation: ['getAll'] };
 const PAGE_SIZE = 100;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: { show },
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
+	...returnAllAndLimit('run', 'getAll'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
