@@ -2,7 +2,9 @@
  * End-to-end tests inside a real n8n (`npm run test:e2e`): builds and packs this package,
  * installs it into a fresh n8n user folder as a community package, starts the Lamina simulator,
  * imports credentials and the cases' workflows, runs each with `n8n execute` and checks the
- * results. One line per check, then `N passed, M failed`. Exit code 1 on any failure.
+ * results. Then the server cases (scripts/lib/e2eServerCases.ts) run inside `n8n start`: the
+ * Lamina Trigger's production webhook and Run App's "Wait for Webhook" resume.
+ * One line per check, then `N passed, M failed`. Exit code 1 on any failure.
  *
  *   --no-build   use dist/ as it is (default: `npm run build` first)
  *   --keep       keep the n8n user folder (default: removed when everything passed)
@@ -14,6 +16,7 @@ import fs from 'node:fs';
 
 import { startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
 import { E2E_CASES, E2E_CREDENTIALS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
+import { runServerCases, SERVER_CASE_NAMES } from './lib/e2eServerCases';
 import {
 	createN8nHome,
 	describeFailure,
@@ -104,7 +107,8 @@ async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: Lamina
 
 async function main() {
 	const cases = E2E_CASES.filter((testCase) => !only || testCase.name.includes(only));
-	if (cases.length === 0) throw new Error(`no case matches --only=${only}`);
+	const serverCases = SERVER_CASE_NAMES.filter((name) => !only || name.includes(only));
+	if (cases.length === 0 && serverCases.length === 0) throw new Error(`no case matches --only=${only}`);
 
 	// The one-time install is outside the watchdog: it has its own time limits.
 	await ensureN8n();
@@ -123,7 +127,7 @@ async function main() {
 		await importCredentials(home, E2E_CREDENTIALS(sim));
 		const workflows = cases.map((testCase) => loadWorkflow(testCase.workflow));
 		assertDistinctIds(workflows);
-		await importWorkflows(home, workflows);
+		if (workflows.length > 0) await importWorkflows(home, workflows);
 
 		const response = await fetch(`${sim.url}/v1/apps?limit=100`, {
 			headers: { 'x-api-key': sim.apiKey },
@@ -136,13 +140,15 @@ async function main() {
 		for (const [index, testCase] of cases.entries()) {
 			await runCase(home, testCase, workflows[index].id, sim, simApps);
 		}
+
+		await runServerCases(home, report, serverCases);
 	} finally {
 		clearTimeout(watchdog);
 		await sim.close();
 		console.log(`\ne2e took ${((Date.now() - started) / 1000).toFixed(1)} s (after the cache check)`);
 		if (home) {
 			if (failed === 0 && !flag('keep')) fs.rmSync(home.userFolder, { recursive: true, force: true });
-			else console.log(`n8n logs: ${home.userFolder}/n8n-cli.log`);
+			else console.log(`n8n logs: ${home.userFolder}/n8n-cli.log, ${home.userFolder}/n8n-server.log`);
 		}
 	}
 }

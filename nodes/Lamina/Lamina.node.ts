@@ -25,6 +25,7 @@ const RESUME_WEBHOOKS: IWebhookDescription[] = [
 		name: 'default',
 		httpMethod: 'POST',
 		responseMode: 'onReceived',
+		responseData: 'noData',
 		path: '={{ $nodeId }}',
 		restartWebhook: true,
 		isFullPath: true,

@@ -13,6 +13,7 @@ import { rememberDelivery } from './deliveryLog';
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
 const acceptedHere = new Set<string>();
+const MAX_ACCEPTED_HERE = 10_000;
 
 export class LaminaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +28,9 @@ export class LaminaTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'laminaApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'lamina' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'lamina' },
+		],
 		properties: [
 			{
 				displayName:
@@ -114,7 +117,8 @@ export class LaminaTrigger implements INodeType {
 			return answerDelivery(this, 200, { received: true, duplicate: true });
 		}
 		acceptedHere.add(scope);
-		if (acceptedHere.size > 10_000) acceptedHere.clear();
+		// Forget the oldest first (a Set iterates in insertion order).
+		if (acceptedHere.size > MAX_ACCEPTED_HERE) acceptedHere.delete(acceptedHere.values().next().value as string);
 
 		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run, appId)])] };
 	}

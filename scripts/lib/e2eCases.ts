@@ -4,9 +4,12 @@
  * scripts/lib/e2e-workflows/) and an entry below.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import type { LaminaSimulator } from '../../test/simulator';
-import type { ExecuteResult, N8nRun } from './n8nRuntime';
+import { DEFAULT_OUTPUT_BYTES } from '../../test/simulator/runs';
+import { REPO_ROOT, type ExecuteResult, type N8nRun } from './n8nRuntime';
 
 export interface SimAppSummary {
 	appId: string;
@@ -61,6 +64,90 @@ const one = (items: Json[], nodeName: string): Json => {
 	assert.equal(items.length, 1, `${nodeName} put out ${items.length} items, expected 1`);
 	return items[0];
 };
+
+// ---------------------------------------------------------------------------------------------
+// Files (n8n binary data)
+// ---------------------------------------------------------------------------------------------
+
+/** A binary entry as `n8n execute --rawOutput` prints it: metadata; the bytes stay in n8n's store. */
+export interface BinaryEntry {
+	mimeType?: string;
+	fileType?: string;
+	fileName?: string;
+	fileExtension?: string;
+	/** Human-readable, e.g. "2.05 kB". */
+	fileSize?: string;
+	bytes?: number;
+	/** "filesystem-v2:workflows/<wf>/executions/<n>/binary_data/<uuid>" in n8n 2.x's default mode. */
+	id?: string;
+	/** The mode's name ("filesystem-v2") when the file is in a store, else the bytes in base64. */
+	data?: string;
+}
+
+/** The binary entries of a node's only item ({} when it has none). */
+function binaryOf(run: N8nRun | undefined, nodeName: string): Record<string, BinaryEntry> {
+	const items = (run?.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? []) as Array<{ binary?: Record<string, BinaryEntry> }>;
+	assert.equal(items.length, 1, `${nodeName} put out ${items.length} items, expected 1`);
+	return items[0].binary ?? {};
+}
+
+/**
+ * The e2e's n8n user folder: e2e.ts makes it with createUserFolder('e2e'), named
+ * `.e2e/run-<time>-<pid>` after this very process.
+ */
+function e2eUserFolder(): string {
+	const root = path.join(REPO_ROOT, '.e2e');
+	const mine = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => name.startsWith('run-') && name.endsWith(`-${process.pid}`)) : [];
+	assert.equal(mine.length, 1, `expected one n8n user folder .e2e/run-*-${process.pid}, found ${JSON.stringify(mine)}`);
+	return path.join(root, mine[0]);
+}
+
+/** The bytes n8n holds for a binary entry: read from its filesystem store, or decoded when inline. */
+function storedBytes(entry: BinaryEntry): Buffer {
+	if (entry.id) {
+		const match = /^filesystem(?:-v2)?:(.+)$/.exec(entry.id);
+		assert.ok(match, `binary id ${JSON.stringify(entry.id)} is not in n8n's filesystem store`);
+		const file = path.join(e2eUserFolder(), '.n8n', 'storage', match[1]);
+		assert.ok(fs.existsSync(file), `n8n's binary store has no file ${file}`);
+		return fs.readFileSync(file);
+	}
+	assert.ok(entry.data, 'the binary entry has neither an id nor data');
+	return Buffer.from(entry.data, 'base64');
+}
+
+const MAGIC = {
+	png: Buffer.from('89504e470d0a1a0a', 'hex'),
+	mp4: Buffer.from('000000186674797069736f6d', 'hex'),
+};
+
+/**
+ * A simulator output file arrived whole: n8n says image/png (or video/mp4), `bytes` is the
+ * simulator's size, and the bytes in n8n's store are exactly what the simulator served (the
+ * format's magic bytes, then its filler 0x5a).
+ */
+function assertSimOutputFile(entry: BinaryEntry | undefined, kind: 'png' | 'mp4', name: string): void {
+	assert.ok(entry, `no binary field ${name}`);
+	const mimeType = kind === 'png' ? 'image/png' : 'video/mp4';
+	assert.equal(entry.mimeType, mimeType, `${name}.mimeType`);
+	assert.equal(entry.fileType, kind === 'png' ? 'image' : 'video', `${name}.fileType`);
+	assert.match(String(entry.fileName), new RegExp(`^[^/\\\\]+\\.${kind}$`), `${name}.fileName`);
+	assert.equal(entry.bytes, DEFAULT_OUTPUT_BYTES, `${name}.bytes`);
+	assert.match(String(entry.fileSize), /^2(\.\d+)? ?kB$/i, `${name}.fileSize (n8n's display of the size)`);
+	const stored = storedBytes(entry);
+	assert.equal(stored.length, DEFAULT_OUTPUT_BYTES, `${name}: bytes in n8n's store`);
+	assert.ok(stored.subarray(0, MAGIC[kind].length).equals(MAGIC[kind]), `${name} does not start with the ${kind} magic bytes`);
+	assert.ok(stored.subarray(MAGIC[kind].length).every((byte) => byte === 0x5a), `${name}: stored bytes differ from what the simulator served`);
+}
+
+/** The asset a run input points at, from the simulator's own records. */
+function assetOfInput(sim: LaminaSimulator, url: unknown): { assetId: string; filename: string; contentType: string; bytes: number } {
+	const prefix = `${sim.url}/assets/`;
+	assert.ok(typeof url === 'string' && url.startsWith(prefix), `the input is ${JSON.stringify(url)}, not an asset URL of the simulator (${prefix}...)`);
+	const assetId = url.slice(prefix.length).split('/')[0];
+	const asset = sim.uploadedAssets.get(assetId);
+	assert.ok(asset, `the simulator received no upload for asset ${assetId}`);
+	return { assetId, ...asset };
+}
 
 export const E2E_CASES: E2eCase[] = [
 	{
@@ -216,6 +303,106 @@ export const E2E_CASES: E2eCase[] = [
 				verify: ({ error }) => {
 					assert.equal(error?.nodeName, 'List Apps With Wrong Key');
 					assert.match(`${error?.message} ${error?.description}`, /api key/i);
+				},
+			},
+		],
+	},
+	{
+		name: 'binary-download-outputs',
+		workflow: 'scripts/lib/e2e-workflows/run-app-download-outputs.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'Download Outputs by label: the item has exactly the binary field Hero_Image; Caption stays text in JSON',
+				verify: ({ run, items }) => {
+					const node = 'Portrait With Files By Label';
+					assert.deepEqual(Object.keys(binaryOf(run, node)), ['Hero_Image']);
+					const item = one(items(node), node);
+					assert.equal(item.status, 'completed');
+					assert.match(String((item.outputsByLabel as Json).Caption), /red bicycle/);
+				},
+			},
+			{
+				label: "Hero_Image is image/png with a file name, 2048 bytes, and n8n's store holds exactly the simulator's file",
+				verify: ({ run }) => assertSimOutputFile(binaryOf(run, 'Portrait With Files By Label').Hero_Image, 'png', 'Hero_Image'),
+			},
+			{
+				label: "The run n8n reported is the simulator's app_portrait run, its Hero Image URL the one downloaded",
+				verify: ({ items, sim }) => {
+					const node = 'Portrait With Files By Label';
+					const runId = one(items(node), node).runId as string;
+					const simRun = sim.runs.get(runId);
+					assert.ok(simRun, `the simulator has no run ${runId}`);
+					assert.equal(simRun.appId, 'app_portrait');
+					const hero = simRun.outputs.find((output) => output.label === 'Hero Image');
+					assert.equal((one(items(node), node).outputsByLabel as Json)['Hero Image'], hero?.value);
+				},
+			},
+			{
+				label: 'Download Outputs by position with prefix "clip": a video output becomes clip0, video/mp4, stored whole',
+				verify: ({ run }) => {
+					const binary = binaryOf(run, 'Video With Files By Position');
+					assert.deepEqual(Object.keys(binary), ['clip0']);
+					assertSimOutputFile(binary.clip0, 'mp4', 'clip0');
+				},
+			},
+		],
+	},
+	{
+		name: 'binary-file-input',
+		workflow: 'examples/run-app-with-files.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'n8n made the file first: Convert to File put out product-photo.png (image/png) with the PNG from the Set node',
+				verify: ({ run, items }) => {
+					const png = Buffer.from(String(one(items('Product Photo (Base64)'), 'Product Photo (Base64)').photoBase64), 'base64');
+					assert.ok(png.subarray(0, 8).equals(MAGIC.png), 'the Set node does not hold a PNG');
+					const file = binaryOf(run, 'Convert to File').data;
+					assert.ok(file, 'Convert to File put out no binary field "data"');
+					assert.equal(file.mimeType, 'image/png');
+					assert.equal(file.fileName, 'product-photo.png');
+					assert.equal(file.bytes, png.length);
+					assert.ok(storedBytes(file).equals(png), "the file in n8n's store is not the PNG");
+				},
+			},
+			{
+				label: 'Run App (app_video) with Files as Inputs completes, its Video output downloaded as binary',
+				verify: ({ run, items }) => {
+					const result = one(items('Run Product Video'), 'Run Product Video');
+					assert.equal(result.status, 'completed');
+					assert.equal(result.appId, 'app_video');
+					const binary = binaryOf(run, 'Run Product Video');
+					assert.deepEqual(Object.keys(binary), ['Video']);
+					assertSimOutputFile(binary.Video, 'mp4', 'Video');
+				},
+			},
+			{
+				label: "Lamina got the run's Product Image as the asset URL of the uploaded file, Duration as given",
+				verify: ({ items, sim }) => {
+					const runId = one(items('Run Product Video'), 'Run Product Video').runId as string;
+					const received = sim.runs.get(runId);
+					assert.ok(received, `the simulator has no run ${runId}`);
+					assert.equal(received.appId, 'app_video');
+					assert.deepEqual(Object.keys(received.inputs).sort(), ['Duration', 'Product Image']);
+					assert.equal(received.inputs.Duration, '5s');
+					const asset = assetOfInput(sim, received.inputs['Product Image']);
+					assert.equal(received.inputs['Product Image'], `${sim.url}/assets/${asset.assetId}/product-photo.png`);
+				},
+			},
+			{
+				label: 'The simulator received exactly one upload of the file: product-photo.png, image/png, all its bytes',
+				verify: ({ run, items, sim }) => {
+					const uploads = [...sim.uploadedAssets.entries()].filter(([, asset]) => asset.filename === 'product-photo.png');
+					assert.equal(uploads.length, 1, `${uploads.length} uploads named product-photo.png`);
+					const [assetId, asset] = uploads[0];
+					const runId = one(items('Run Product Video'), 'Run Product Video').runId as string;
+					assert.equal(assetOfInput(sim, sim.runs.get(runId)?.inputs['Product Image']).assetId, assetId);
+					assert.equal(asset.contentType, 'image/png');
+					assert.equal(asset.bytes, binaryOf(run, 'Convert to File').data?.bytes);
+					// The counters are the whole e2e's: every upload URL asked for got exactly one PUT (none retried or stray).
+					assert.equal(sim.counters.requests['POST /v1/assets/upload-urls'], sim.uploadedAssets.size, 'upload-URL requests vs assets');
+					assert.equal(sim.counters.uploads, sim.uploadedAssets.size, `${sim.counters.uploads} PUTs for ${sim.uploadedAssets.size} assets`);
 				},
 			},
 		],

@@ -1,11 +1,11 @@
-import { getBaseUrl, laminaRequest, type LaminaContext } from './index';
+import { CREDENTIAL_TYPE, getBaseUrl, laminaRequest, type LaminaContext } from './index';
 import {
 	verifyLaminaDelivery,
 	type DeliveryCheck,
 	type LaminaSigningKey,
 } from '../shared/webhookSignature';
 
-/** Lamina's public signing keys, per base URL, for the life of this n8n process. */
+/** Lamina's public signing keys, per credential, for the life of this n8n process. */
 const cachedKeys = new Map<string, Promise<LaminaSigningKey[]>>();
 const lastRefetchAt = new Map<string, number>();
 /** A forged delivery must not make us hammer the key endpoint: refetch at most this often. */
@@ -18,13 +18,18 @@ async function fetchKeys(context: LaminaContext): Promise<LaminaSigningKey[]> {
 	return Array.isArray(keys) ? (keys as LaminaSigningKey[]) : [];
 }
 
+/**
+ * Cached per credential (looked up by its ID, so a delivery does not load and decrypt the
+ * credential) and, on a refresh, per base URL.
+ */
 export async function getSigningKeys(this: LaminaContext, refresh = false): Promise<LaminaSigningKey[]> {
-	const baseUrl = await getBaseUrl.call(this);
-	let keys = cachedKeys.get(baseUrl);
+	const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id;
+	const cacheKey = credentialId ? `credential:${credentialId}` : `url:${await getBaseUrl.call(this)}`;
+	let keys = cachedKeys.get(cacheKey);
 	if (!keys || refresh) {
 		keys = fetchKeys(this);
-		cachedKeys.set(baseUrl, keys);
-		keys.catch(() => cachedKeys.delete(baseUrl));
+		cachedKeys.set(cacheKey, keys);
+		keys.catch(() => cachedKeys.delete(cacheKey));
 	}
 	return await keys;
 }
@@ -43,6 +48,7 @@ export async function verifyDeliveryWithRotation(
 	const check = verifyLaminaDelivery({ rawBody, headers, keys, nowSeconds });
 	if (check.ok || !check.signatureFailed) return check;
 
+	// A refetch reads the credential afresh, so a changed base URL is picked up too.
 	const baseUrl = await getBaseUrl.call(this);
 	const last = lastRefetchAt.get(baseUrl) ?? 0;
 	if (Date.now() - last < REFETCH_COOLDOWN_MS) return check;

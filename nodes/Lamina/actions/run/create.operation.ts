@@ -205,6 +205,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/**
+ * This execution's resume URL for Lamina to call. n8n 2.x checks the execution's resume token
+ * (in `$execution.resumeUrl`) and routes to the waiting node by its ID in the path.
+ */
+function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string): string {
+	const url = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex)));
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(this.getNode().id)}`;
+	url.searchParams.set('laminaAppId', appId);
+	return url.toString();
+}
+
 /** Lamina's webhook body names no app: tag the URL so a Lamina Trigger can filter and report it. */
 export function tagWebhookUrl(webhookUrl: string, appId: string): string {
 	const url = new URL(webhookUrl);
@@ -389,8 +400,7 @@ async function prepareRun(
 				itemIndex,
 			});
 		}
-		// n8n signs the resume URL; Lamina calls it back with the finished run.
-		qs.webhook = this.getSignedResumeUrl({ laminaAppId: app.appId });
+		qs.webhook = resumeUrlFor.call(this, itemIndex, app.appId);
 	} else if (webhookUrl) {
 		if (!isHttpUrl(webhookUrl)) {
 			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {

@@ -1,0 +1,679 @@
+/**
+ * End-to-end cases inside a real n8n *server* (`n8n start`), after the CLI cases of e2e.ts:
+ * what only a running server shows — production webhooks of an active workflow, executions put
+ * to wait and resumed by a webhook, workflow static data kept across a restart.
+ *
+ *  - server-lamina-trigger: an active workflow starting with the Lamina Trigger gets Lamina's
+ *    signed delivery (one execution with the run), refuses a forged one (401, no execution),
+ *    answers a replay as a duplicate (no execution), and still does after n8n restarts.
+ *  - server-run-app-webhook-wait: Run App with Wait Mode "Wait for Webhook" puts its execution
+ *    to wait; a forged call to the resume URL is refused (401, still waiting); Lamina's delivery
+ *    resumes it and the execution ends with the completed run.
+ *
+ * Both use their own simulator (fast webhook retries) and credential, in the same n8n home as
+ * the CLI cases. Every check is one report() line.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { startLaminaSimulator, type LaminaSimulator, type WebhookDelivery } from '../../test/simulator';
+import {
+	importCredentials,
+	importWorkflows,
+	publishWorkflow,
+	setupOwner,
+	startN8nServer,
+	type N8nHome,
+	type N8nServer,
+	type Owner,
+} from './n8nRuntime';
+import { tail } from './proc';
+import { loadWorkflow, type WorkflowFile } from './workflows';
+
+export type Report = (ok: boolean, label: string, detail?: string) => void;
+type Json = Record<string, any>;
+
+export const SERVER_CASE_NAMES = ['server-lamina-trigger', 'server-run-app-webhook-wait'] as const;
+export type ServerCaseName = (typeof SERVER_CASE_NAMES)[number];
+
+const CREDENTIAL = { id: 'laminaServerSimCred', name: 'Lamina (server e2e simulator)' } as const;
+const OWNER: Owner = { email: 'e2e@example.com', firstName: 'Lamina', lastName: 'E2E', password: 'LaminaE2e1' };
+
+const TRIGGER_WORKFLOW = {
+	file: 'scripts/lib/e2e-workflows/server-lamina-trigger.json',
+	id: 'E2eServerTrigger',
+	webhookId: 'e2e5e7e1-7a11-4b6e-9c3d-1a2b3c4d5e6f',
+	triggerNode: 'Lamina Trigger',
+	nextNode: 'Received Run',
+};
+const RUN_APP_WORKFLOW = {
+	file: 'scripts/lib/e2e-workflows/server-run-app-webhook-wait.json',
+	id: 'E2eServerRunAppWait',
+	startPath: 'lamina-e2e-run-app',
+	laminaNode: 'Run Portrait Studio (Webhook Wait)',
+	laminaNodeId: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7',
+	nextNode: 'After Resume',
+};
+/** Long enough to send a forged call to the resume URL while the execution waits. */
+const RUN_APP_DURATION_MS = 8_000;
+/**
+ * Webhook retries 5 s, 30 s, 2 min × 0.4 = 2 s, 12 s, 48 s; the delivery timeout 15 s × 0.4 = 6 s
+ * (n8n answers a webhook in well under a second here).
+ */
+const SIM_TIME_SCALE = 0.4;
+/** The simulator's default run duration, restored after the long Run App run. */
+const DEFAULT_RUN_DURATION_MS = 1_500;
+/** How long after an answered call an execution it started would have shown up. */
+const SETTLE_MS = 1_500;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns something other than undefined, or throws `what` on timeout. */
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	for (;;) {
+		try {
+			const value = await probe();
+			if (value !== undefined) return value;
+		} catch (error) {
+			lastError = error;
+		}
+		if (Date.now() > deadline) {
+			const why = lastError ? ` (last error: ${(lastError as Error).message})` : '';
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${why}`);
+		}
+		await sleep(everyMs);
+	}
+}
+
+interface HttpAnswer {
+	status: number;
+	text: string;
+	json: Json | undefined;
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body,
+		signal: AbortSignal.timeout(20_000),
+	});
+	const text = await response.text();
+	let json: Json | undefined;
+	try {
+		json = JSON.parse(text) as Json;
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json };
+}
+
+/** A signature of the right shape (64 bytes of hex) that does not verify for this body. */
+function forgedHeaders(sim: LaminaSimulator, body: string): Record<string, string> {
+	const genuine = sim.signWebhook(body);
+	const other = sim.signWebhook(`${body} `)['X-Lamina-Webhook-Signature'];
+	return { ...genuine, 'X-Lamina-Webhook-Signature': other };
+}
+
+/** The n8n log lines worth showing next to a failure: warnings, errors and everything Lamina. */
+function interestingLogLines(logFile: string, since = 0, max = 25): string {
+	let text = '';
+	try {
+		text = fs.readFileSync(logFile, 'utf8').slice(since);
+	} catch {
+		return '(no n8n server log)';
+	}
+	const lines = text.split('\n').filter((line) => /error|warn|lamina|invalid|unauthori[sz]ed|problem|failed/i.test(line));
+	if (lines.length) return tail(lines.join('\n'), max);
+	return text.trim() ? tail(text, 10) : '(n8n logged nothing meanwhile, at N8N_LOG_LEVEL=info)';
+}
+
+function logSize(logFile: string): number {
+	try {
+		return fs.statSync(logFile).size;
+	} catch {
+		return 0;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// n8n's REST API, as the signed-in owner
+// ---------------------------------------------------------------------------------------------
+
+interface ExecutionSummary {
+	id: string;
+	status: string;
+	workflowId: string;
+	mode?: string;
+	waitTill?: string | null;
+	startedAt?: string;
+	stoppedAt?: string | null;
+}
+
+interface ExecutionRunData {
+	resultData: {
+		error?: Json;
+		lastNodeExecuted?: string;
+		runData: Record<string, Array<{ executionStatus?: string; error?: Json; data?: { main?: Array<Array<{ json: Json }> | null> } }>>;
+	};
+	resumeToken?: string;
+	waitTill?: string;
+}
+
+class N8nRest {
+	private cookie = '';
+	/** n8n ties its auth cookie to a browser id sent as a header with every request. */
+	private readonly browserId = 'lamina-e2e-browser';
+
+	constructor(
+		private readonly url: string,
+		private readonly parseFlatted: (text: string) => unknown,
+	) {}
+
+	async login(owner: Owner): Promise<void> {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': this.browserId },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			signal: AbortSignal.timeout(15_000),
+		});
+		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
+		if (!response.ok || !cookie) throw new Error(`POST /rest/login answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+		this.cookie = cookie;
+	}
+
+	async get<T>(pathAndQuery: string): Promise<T> {
+		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
+			headers: { cookie: this.cookie, 'browser-id': this.browserId },
+			signal: AbortSignal.timeout(15_000),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	/** Every execution of a workflow (newest first), whatever its status. */
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const page = await this.get<{ results: ExecutionSummary[] }>(`/executions?filter=${filter}&limit=100`);
+		return page.results.map((execution) => ({ ...execution, id: String(execution.id) }));
+	}
+
+	async execution(id: string): Promise<ExecutionSummary & { data: ExecutionRunData }> {
+		const execution = await this.get<ExecutionSummary & { data: unknown }>(`/executions/${id}`);
+		const data = typeof execution.data === 'string' ? this.parseFlatted(execution.data) : execution.data;
+		return { ...execution, id: String(execution.id), data: data as ExecutionRunData };
+	}
+
+	async workflow(id: string): Promise<Json> {
+		return await this.get<Json>(`/workflows/${id}`);
+	}
+}
+
+/** The items a node put out in its last run (first output). */
+function lastItems(data: ExecutionRunData, nodeName: string): Json[] {
+	const runs = data.resultData.runData[nodeName] ?? [];
+	const main = runs[runs.length - 1]?.data?.main?.[0] ?? [];
+	return main.map((item) => item.json);
+}
+
+function describeRunData(data: ExecutionRunData): string {
+	const error = data.resultData.error;
+	const nodes = Object.entries(data.resultData.runData)
+		.map(([name, runs]) => `${name}: ${runs.length} run(s), last ${runs[runs.length - 1]?.executionStatus ?? '?'}`)
+		.join('; ');
+	return `${error ? `error: ${String(error.message)} ${String(error.description ?? '')}; ` : ''}${nodes}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server session
+// ---------------------------------------------------------------------------------------------
+
+interface Session {
+	home: N8nHome;
+	sim: LaminaSimulator;
+	report: Report;
+	server?: N8nServer;
+	rest: N8nRest;
+	timings: string[];
+}
+
+async function startServer(session: Session, label: string): Promise<void> {
+	const started = Date.now();
+	session.server = await startN8nServer(session.home, { readyTimeoutMs: 90_000 });
+	session.timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function stopServer(session: Session): Promise<void> {
+	const server = session.server;
+	session.server = undefined;
+	if (server) await server.stop();
+}
+
+/**
+ * Runs one case: each `step` reports one check; a step that throws reports FAIL with its
+ * message, and the checks of the case that depend on it are reported as FAIL too (so that a
+ * broken case never shows fewer lines than a passing one).
+ */
+class CaseRun {
+	private broken: string | undefined;
+
+	constructor(
+		private readonly name: string,
+		private readonly session: Session,
+	) {}
+
+	async check(label: string, verify: () => Promise<void> | void, options: { logSince?: number } = {}): Promise<boolean> {
+		const full = `${this.name} › ${label}`;
+		if (this.broken) {
+			this.session.report(false, full, `not checked: ${this.broken}`);
+			return false;
+		}
+		try {
+			await verify();
+			this.session.report(true, full);
+			return true;
+		} catch (error) {
+			const message = (error as Error).message;
+			const logFile = path.join(this.session.home.userFolder, 'n8n-server.log');
+			const logs = options.logSince !== undefined ? `\nn8n server log:\n${interestingLogLines(logFile, options.logSince)}` : '';
+			this.session.report(false, full, `${message}${logs}`);
+			return false;
+		}
+	}
+
+	/** Like check(), but a failure also fails every later check of the case. */
+	async require(label: string, verify: () => Promise<void> | void, options: { logSince?: number } = {}): Promise<boolean> {
+		const ok = await this.check(label, verify, options);
+		if (!ok && !this.broken) this.broken = `"${label}" failed`;
+		return ok;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// server-lamina-trigger
+// ---------------------------------------------------------------------------------------------
+
+interface TriggerState {
+	run: CaseRun;
+	url: string;
+	genuine?: WebhookDelivery;
+	executionsBefore: number;
+}
+
+async function triggerFirstDelivery(session: Session): Promise<TriggerState> {
+	const { sim, rest, home } = session;
+	const url = `${home.url}/webhook/${TRIGGER_WORKFLOW.webhookId}/lamina`;
+	const state: TriggerState = { run: new CaseRun('server-lamina-trigger', session), url, executionsBefore: 0 };
+	const { run } = state;
+	const logFile = path.join(home.userFolder, 'n8n-server.log');
+	const logSince = logSize(logFile);
+
+	let runId = '';
+	await run.require('the simulator accepts a run whose webhook is the trigger’s production URL', async () => {
+		const answer = await post(`${sim.url}/v1/apps/app_portrait/runs?webhook=${encodeURIComponent(url)}`, JSON.stringify({ inputs: { Prompt: 'e2e' } }), {
+			'x-api-key': sim.apiKey,
+		});
+		assert.equal(answer.status, 202, answer.text);
+		runId = String(answer.json?.data?.runId ?? '');
+		assert.ok(runId, `no runId in ${answer.text}`);
+	});
+
+	await run.require(
+		'Lamina’s signed delivery to the active trigger is answered 200',
+		async () => {
+			const delivery = await waitFor('the delivery to be answered', 20_000, () =>
+				sim.webhookDeliveries.find((d) => d.runId === runId && (d.status !== undefined || d.error !== undefined)),
+			);
+			state.genuine = delivery;
+			assert.equal(delivery.status, 200, `delivery ${delivery.attempt}: ${delivery.error ?? `status ${delivery.status}`}`);
+		},
+		{ logSince },
+	);
+
+	let executionId = '';
+	await run.require(
+		'exactly one execution of the trigger workflow, and it succeeded',
+		async () => {
+			const finished = await waitFor('an execution of the trigger workflow to finish', 20_000, async () => {
+				const list = await rest.executions(TRIGGER_WORKFLOW.id);
+				return list.length > 0 && list.every((e) => !['new', 'running'].includes(e.status)) ? list : undefined;
+			});
+			await sleep(SETTLE_MS);
+			const list = await rest.executions(TRIGGER_WORKFLOW.id);
+			assert.equal(list.length, 1, `executions: ${JSON.stringify(list.map((e) => [e.id, e.status, e.mode]))}`);
+			assert.equal(finished[0].status, 'success', `status ${finished[0].status}`);
+			executionId = list[0].id;
+			state.executionsBefore = list.length;
+		},
+		{ logSince },
+	);
+
+	await run.check('the trigger put out the run: runId, status completed, outputsByLabel with Hero Image', async () => {
+		const execution = await rest.execution(executionId);
+		const items = lastItems(execution.data, TRIGGER_WORKFLOW.triggerNode);
+		assert.equal(items.length, 1, `${TRIGGER_WORKFLOW.triggerNode} put out ${items.length} items (${describeRunData(execution.data)})`);
+		const [item] = items;
+		assert.equal(item.runId, runId);
+		assert.equal(item.status, 'completed');
+		assert.match(String(item.outputsByLabel?.['Hero Image']), /^https?:\/\//, `outputsByLabel: ${JSON.stringify(item.outputsByLabel)}`);
+		assert.equal(lastItems(execution.data, TRIGGER_WORKFLOW.nextNode).length, 1, `${TRIGGER_WORKFLOW.nextNode} did not get the item`);
+	});
+
+	await run.check(
+		'the simulator made one delivery attempt only (no retry)',
+		async () => {
+			await sleep(200);
+			const attempts = sim.webhookDeliveries.filter((d) => d.runId === runId);
+			assert.equal(attempts.length, 1, JSON.stringify(attempts.map((d) => [d.attempt, d.status ?? d.error])));
+		},
+	);
+
+	await run.check(
+		'a forged delivery (same body, bad signature) gets 401 and starts no execution',
+		async () => {
+			const body = state.genuine!.body;
+			const answer = await post(url, body, forgedHeaders(sim, body));
+			assert.equal(answer.status, 401, `answered ${answer.status}: ${answer.text}`);
+			assert.match(answer.text, /signature/i, `401 body: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			assert.equal((await rest.executions(TRIGGER_WORKFLOW.id)).length, state.executionsBefore);
+		},
+		{ logSince },
+	);
+
+	await run.check(
+		'a forged delivery of a made-up run (bad signature) gets 401 and starts no execution',
+		async () => {
+			const parsed = JSON.parse(state.genuine!.body) as Json;
+			const body = JSON.stringify({ data: { ...parsed.data, runId: 'run_forged_e2e' } });
+			const answer = await post(url, body, forgedHeaders(sim, body));
+			assert.equal(answer.status, 401, `answered ${answer.status}: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			assert.equal((await rest.executions(TRIGGER_WORKFLOW.id)).length, state.executionsBefore);
+		},
+		{ logSince },
+	);
+
+	await run.check(
+		'replaying the genuine delivery (re-signed) gets 200 {duplicate: true} and starts no execution',
+		async () => {
+			const body = state.genuine!.body;
+			const answer = await post(url, body, sim.signWebhook(body));
+			assert.equal(answer.status, 200, `answered ${answer.status}: ${answer.text}`);
+			assert.equal(answer.json?.duplicate, true, `body: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			assert.equal((await rest.executions(TRIGGER_WORKFLOW.id)).length, state.executionsBefore);
+		},
+		{ logSince },
+	);
+
+	await run.check('n8n saved the trigger’s static data (the delivery is remembered in the database)', async () => {
+		const workflow = await rest.workflow(TRIGGER_WORKFLOW.id);
+		const staticData = workflow.staticData as Json | null | undefined;
+		const seen = JSON.stringify(staticData ?? null);
+		assert.ok(seen.includes(`${runId}:completed`), `workflow.staticData = ${seen}`);
+		console.log(`        info: workflow.staticData in n8n's database = ${seen.slice(0, 200)}`);
+	});
+
+	return state;
+}
+
+async function triggerAfterRestart(session: Session, state: TriggerState): Promise<void> {
+	const { sim, rest, home } = session;
+	const logSince = logSize(path.join(home.userFolder, 'n8n-server.log'));
+	await state.run.check(
+		'after an n8n restart, replaying the genuine delivery gets 200 {duplicate: true} and starts no execution',
+		async () => {
+			assert.ok(state.genuine, 'no genuine delivery to replay');
+			const body = state.genuine.body;
+			const answer = await post(state.url, body, sim.signWebhook(body));
+			assert.equal(answer.status, 200, `answered ${answer.status}: ${answer.text}`);
+			assert.equal(answer.json?.duplicate, true, `body: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			const list = await rest.executions(TRIGGER_WORKFLOW.id);
+			assert.equal(list.length, state.executionsBefore, `executions: ${JSON.stringify(list.map((e) => [e.id, e.status]))}`);
+		},
+		{ logSince },
+	);
+
+	await state.run.check(
+		'after the restart, a new run’s delivery is answered 200 and starts exactly one new execution with that run',
+		async () => {
+			const started = await post(`${sim.url}/v1/apps/app_portrait/runs?webhook=${encodeURIComponent(state.url)}`, JSON.stringify({ inputs: { Prompt: 'e2e after restart' } }), {
+				'x-api-key': sim.apiKey,
+			});
+			assert.equal(started.status, 202, started.text);
+			const runId = String(started.json?.data?.runId ?? '');
+			const delivery = await waitFor('the delivery to be answered', 20_000, () =>
+				sim.webhookDeliveries.find((d) => d.runId === runId && (d.status !== undefined || d.error !== undefined)),
+			);
+			assert.equal(delivery.status, 200, delivery.error ?? `status ${delivery.status}`);
+			const list = await waitFor('the new execution to finish', 20_000, async () => {
+				const executions = await rest.executions(TRIGGER_WORKFLOW.id);
+				return executions.length > state.executionsBefore && executions.every((e) => !['new', 'running'].includes(e.status)) ? executions : undefined;
+			});
+			await sleep(SETTLE_MS);
+			const after = await rest.executions(TRIGGER_WORKFLOW.id);
+			assert.equal(after.length, state.executionsBefore + 1, `executions: ${JSON.stringify(after.map((e) => [e.id, e.status]))}`);
+			const newest = await rest.execution(list[0].id);
+			assert.equal(newest.status, 'success', describeRunData(newest.data));
+			assert.equal(lastItems(newest.data, TRIGGER_WORKFLOW.triggerNode)[0]?.runId, runId);
+		},
+		{ logSince },
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// server-run-app-webhook-wait
+// ---------------------------------------------------------------------------------------------
+
+async function runAppWebhookWait(session: Session): Promise<void> {
+	const { sim, rest, home } = session;
+	const run = new CaseRun('server-run-app-webhook-wait', session);
+	const logFile = path.join(home.userFolder, 'n8n-server.log');
+	const logSince = logSize(logFile);
+	sim.setAppBehaviour('app_portrait', { durationMs: RUN_APP_DURATION_MS });
+	const runsBefore = new Set(sim.runs.keys());
+
+	await run.require(
+		'the workflow starts in the server (POST to its Webhook node answers 200)',
+		async () => {
+			const answer = await post(`${home.url}/webhook/${RUN_APP_WORKFLOW.startPath}`, JSON.stringify({ from: 'e2e' }));
+			assert.equal(answer.status, 200, `answered ${answer.status}: ${answer.text}`);
+		},
+		{ logSince },
+	);
+
+	let executionId = '';
+	await run.require(
+		'the execution goes to "waiting" after Run App started the run',
+		async () => {
+			const waiting = await waitFor('the execution to wait', 20_000, async () => {
+				const list = await rest.executions(RUN_APP_WORKFLOW.id);
+				const failed = list.find((e) => ['error', 'crashed', 'success', 'canceled'].includes(e.status));
+				if (failed) {
+					const detail = await rest.execution(failed.id);
+					throw new Error(`execution ${failed.id} ended "${failed.status}" instead of waiting: ${describeRunData(detail.data)}`);
+				}
+				return list.find((e) => e.status === 'waiting');
+			});
+			executionId = waiting.id;
+		},
+		{ logSince },
+	);
+
+	let simRunId = '';
+	let resumeUrl = '';
+	await run.require('Lamina got one run whose webhook is the execution’s signed resume URL', async () => {
+		const started = [...sim.runs.values()].filter((r) => !runsBefore.has(r.runId));
+		assert.equal(started.length, 1, `runs started: ${started.length}`);
+		const [simRun] = started;
+		simRunId = simRun.runId;
+		assert.deepEqual(simRun.inputs, { Prompt: 'e2e webhook' });
+		resumeUrl = simRun.webhookUrl ?? '';
+		const url = new URL(resumeUrl);
+		assert.equal(`${url.origin}${url.pathname}`, `${home.url}/webhook-waiting/${executionId}/${RUN_APP_WORKFLOW.laminaNodeId}`, resumeUrl);
+		assert.equal(url.searchParams.get('laminaAppId'), 'app_portrait', resumeUrl);
+		assert.ok(url.searchParams.get('signature'), `no signature in ${resumeUrl}`);
+	});
+
+	await run.check(
+		'a forged call to the resume URL (n8n’s signature, bad Lamina signature) gets 401 from the node, execution still waiting',
+		async () => {
+			const simRun = sim.getRun(simRunId) as Json | undefined;
+			assert.ok(simRun, `no run ${simRunId}`);
+			assert.ok(!['completed', 'failed', 'cancelled'].includes(String(simRun.status)), `the run already ended (${String(simRun.status)}): too late to forge`);
+			const body = JSON.stringify({ data: { ...simRun, status: 'completed' } });
+			const answer = await post(resumeUrl, body, forgedHeaders(sim, body));
+			assert.equal(answer.status, 401, `answered ${answer.status}: ${answer.text}`);
+			// n8n's own refusal of the URL would be {"error":"Invalid token"}: the node must be the one refusing.
+			assert.match(answer.text, /signature does not verify/i, `401 came from n8n, not from the Lamina node: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			const execution = await rest.execution(executionId);
+			assert.equal(execution.status, 'waiting', `execution is "${execution.status}": ${describeRunData(execution.data)}`);
+		},
+		{ logSince },
+	);
+
+	let delivery: WebhookDelivery | undefined;
+	await run.check(
+		'Lamina’s delivery to the resume URL is answered 2xx',
+		async () => {
+			delivery = await waitFor('the delivery to the resume URL to be answered', RUN_APP_DURATION_MS + 15_000, () =>
+				sim.webhookDeliveries.find((d) => d.runId === simRunId && (d.status !== undefined || d.error !== undefined)),
+			);
+			assert.ok(
+				delivery.status !== undefined && delivery.status >= 200 && delivery.status < 300,
+				`attempt ${delivery.attempt} to ${delivery.url}\n  got ${delivery.error ?? `HTTP ${delivery.status}`}`,
+			);
+		},
+		{ logSince },
+	);
+
+	let finishedData: ExecutionRunData | undefined;
+	await run.check(
+		'the execution then finishes "success"',
+		async () => {
+			const done = await waitFor('the execution to finish', 15_000, async () => {
+				const execution = await rest.execution(executionId);
+				return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
+			}).catch(async (error: Error) => {
+				const execution = await rest.execution(executionId);
+				throw new Error(`${error.message}; it is "${execution.status}" (${describeRunData(execution.data)})`);
+			});
+			finishedData = done.data;
+			assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
+		},
+		{ logSince },
+	);
+
+	await run.check('the Lamina node put out the completed run (status completed, outputsByLabel Hero Image), passed on', async () => {
+		assert.ok(finishedData, 'the execution did not finish');
+		const items = lastItems(finishedData, RUN_APP_WORKFLOW.laminaNode);
+		assert.equal(items.length, 1, `${RUN_APP_WORKFLOW.laminaNode} put out ${items.length} items (${describeRunData(finishedData)})`);
+		const [item] = items;
+		assert.equal(item.runId, simRunId);
+		assert.equal(item.status, 'completed', `status ${item.status}`);
+		assert.match(String(item.outputsByLabel?.['Hero Image']), /^https?:\/\//, `outputsByLabel: ${JSON.stringify(item.outputsByLabel)}`);
+		const next = lastItems(finishedData, RUN_APP_WORKFLOW.nextNode);
+		assert.equal(next.length, 1, `${RUN_APP_WORKFLOW.nextNode} got ${next.length} items`);
+		assert.equal(next[0].status, 'completed');
+	});
+
+	// When n8n refused Lamina's call, show whether the URL n8n itself hands out would have worked.
+	if (delivery?.status === 401) await diagnoseResumeToken(session, executionId, delivery);
+	sim.setAppBehaviour('app_portrait', { durationMs: DEFAULT_RUN_DURATION_MS });
+}
+
+/**
+ * Not a check: when n8n refused the resume URL that the node built with getSignedResumeUrl(),
+ * try the same delivery on the URL n8n builds itself ($execution.resumeUrl: the execution's
+ * resumeToken as `signature`) and print what happened, for the report.
+ */
+async function diagnoseResumeToken(session: Session, executionId: string, delivery: WebhookDelivery): Promise<void> {
+	try {
+		const execution = await session.rest.execution(executionId);
+		const token = execution.data.resumeToken;
+		console.log(`        diagnosis: the execution's resumeToken is ${token ? `${token.length} characters` : 'absent'}; the node's signature param is ${new URL(delivery.url).searchParams.get('signature')?.length ?? 0} characters`);
+		if (!token || execution.status !== 'waiting') return;
+		const url = new URL(delivery.url);
+		url.searchParams.set('signature', token);
+		const where = `${url.pathname}?laminaAppId=…&signature=<resumeToken>`;
+		const forged = await post(url.toString(), delivery.body, forgedHeaders(session.sim, delivery.body));
+		await sleep(SETTLE_MS);
+		const afterForged = await session.rest.execution(executionId);
+		console.log(`        diagnosis: a forged delivery on ${where} answered ${forged.status} ${forged.text.slice(0, 120)}; the execution is then "${afterForged.status}"`);
+		const answer = await post(url.toString(), delivery.body, session.sim.signWebhook(delivery.body));
+		await sleep(SETTLE_MS);
+		const after = await session.rest.execution(executionId);
+		const item = lastItems(after.data, RUN_APP_WORKFLOW.laminaNode)[0];
+		console.log(
+			`        diagnosis: the genuine delivery on ${where} answered ${answer.status} ${answer.text.slice(0, 120)}; the execution is then "${after.status}", the node put out status ${String(item?.status)}, Hero Image ${item?.outputsByLabel?.['Hero Image'] ? 'present' : 'missing'}`,
+		);
+	} catch (error) {
+		console.log(`        diagnosis failed: ${(error as Error).message}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------
+
+function prepareWorkflow(spec: { file: string; id: string }): WorkflowFile {
+	return { ...loadWorkflow(spec.file), id: spec.id };
+}
+
+/**
+ * Runs the selected server cases in `home` (this package already installed there): imports
+ * their credential and workflows, publishes them, starts `n8n start`, runs the checks, restarts
+ * n8n once for the static-data check, and stops everything it started.
+ */
+export async function runServerCases(baseHome: N8nHome, report: Report, selected: readonly ServerCaseName[]): Promise<void> {
+	if (selected.length === 0) return;
+	const started = Date.now();
+	const home: N8nHome = { ...baseHome, env: { ...baseHome.env, WEBHOOK_URL: `${baseHome.url}/` } };
+	const sim = await startLaminaSimulator({ timeScale: SIM_TIME_SCALE });
+	const parseFlatted = (createRequire(path.join(home.install.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse: (text: string) => unknown }).parse;
+	const session: Session = { home, sim, report, rest: new N8nRest(home.url, parseFlatted), timings: [] };
+	const wants = (name: ServerCaseName) => selected.includes(name);
+	try {
+		const setupStarted = Date.now();
+		await importCredentials(home, [{ ...CREDENTIAL, type: 'laminaApi', data: { apiKey: sim.apiKey, baseUrl: sim.url } }]);
+		const specs = [...(wants('server-lamina-trigger') ? [TRIGGER_WORKFLOW] : []), ...(wants('server-run-app-webhook-wait') ? [RUN_APP_WORKFLOW] : [])];
+		await importWorkflows(home, specs.map(prepareWorkflow));
+		for (const spec of specs) await publishWorkflow(home, spec.id);
+		session.timings.push(`import+publish ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+
+		await startServer(session, 'first start');
+		// A fresh instance has a placeholder owner: make it a real account to sign in to the REST API.
+		await setupOwner(home.url, OWNER);
+		await session.rest.login(OWNER);
+		console.log(`\nn8n server on ${home.url} (log: ${path.join(home.userFolder, 'n8n-server.log')})\n`);
+
+		let trigger: TriggerState | undefined;
+		if (wants('server-lamina-trigger')) trigger = await triggerFirstDelivery(session);
+		if (wants('server-run-app-webhook-wait')) await runAppWebhookWait(session);
+
+		if (trigger) {
+			const stopStarted = Date.now();
+			await stopServer(session);
+			session.timings.push(`stop ${((Date.now() - stopStarted) / 1000).toFixed(1)} s`);
+			await startServer(session, 'restart');
+			await session.rest.login(OWNER);
+			await triggerAfterRestart(session, trigger);
+		}
+	} finally {
+		await stopServer(session).catch(() => undefined);
+		await sim.close();
+		console.log(`\nserver cases took ${((Date.now() - started) / 1000).toFixed(1)} s (${session.timings.join(', ')})`);
+	}
+}
