@@ -94,7 +94,7 @@ export const description: INodeProperties[] = [
 				name: 'Wait for Webhook',
 				value: 'webhook',
 				description:
-					'Lamina calls this execution back when the run ends; nothing is held open meanwhile and the wait survives an n8n restart (one item per execution)',
+					'Lamina calls this execution back when the run ends; nothing is held open meanwhile, as n8n keeps the waiting execution in its database (one item per execution)',
 			},
 			{
 				name: "Don't Wait",
