@@ -5,7 +5,8 @@ export const MAX_REMEMBERED_DELIVERIES = 1000;
 
 /**
  * Remembers which deliveries (run id + status) already started the workflow, in the node's
- * static data so it survives restarts, bounded to the most recent ones.
+ * static data, which n8n persists after webhook calls (but n8n 2.40 drops changes made by a call that
+ * starts an execution: see the README), bounded to the most recent ones.
  */
 export function rememberDelivery(staticData: IDataObject, key: string): boolean {
 	const seen = Array.isArray(staticData.seenDeliveries) ? (staticData.seenDeliveries as string[]) : [];
