@@ -43,6 +43,7 @@ import {
 	type Owner,
 } from '../scripts/lib/n8nRuntime';
 import type { BenchRow } from './types';
+import { N8nRestClient } from '../scripts/lib/n8nRest';
 
 const DELIVERIES = Number(process.env.BENCH_TRIGGER_DELIVERIES ?? 300);
 const ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 10);
@@ -201,32 +202,9 @@ function percentile(values: number[], p: number): number {
 // n8n's REST API (as the owner): execution counts and the trigger's static data
 // ---------------------------------------------------------------------------------------------
 
-class Rest {
-	private cookie = '';
-	private readonly browserId = 'lamina-bench-browser';
-
-	constructor(private readonly url: string) {}
-
-	async login(owner: Owner): Promise<void> {
-		const response = await fetch(`${this.url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': this.browserId },
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			signal: AbortSignal.timeout(15_000),
-		});
-		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
-		if (!response.ok || !cookie) throw new Error(`POST /rest/login answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-		this.cookie = cookie;
-	}
-
-	async get<T>(pathAndQuery: string): Promise<T> {
-		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
-			headers: { cookie: this.cookie, 'browser-id': this.browserId },
-			signal: AbortSignal.timeout(15_000),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
-		return (JSON.parse(text) as { data: T }).data;
+class Rest extends N8nRestClient {
+	constructor(url: string) {
+		super(url, 'lamina-bench-browser');
 	}
 
 	/** How many executions the workflow has, and how many of them are finished with success. */

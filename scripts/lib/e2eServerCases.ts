@@ -31,6 +31,7 @@ import {
 } from './n8nRuntime';
 import { tail } from './proc';
 import { loadWorkflow, type WorkflowFile } from './workflows';
+import { N8nRestClient } from './n8nRest';
 
 export type Report = (ok: boolean, label: string, detail?: string) => void;
 type Json = Record<string, any>;
@@ -168,36 +169,12 @@ interface ExecutionRunData {
 	waitTill?: string;
 }
 
-class N8nRest {
-	private cookie = '';
-	/** n8n ties its auth cookie to a browser id sent as a header with every request. */
-	private readonly browserId = 'lamina-e2e-browser';
-
+class N8nRest extends N8nRestClient {
 	constructor(
-		private readonly url: string,
+		url: string,
 		private readonly parseFlatted: (text: string) => unknown,
-	) {}
-
-	async login(owner: Owner): Promise<void> {
-		const response = await fetch(`${this.url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': this.browserId },
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			signal: AbortSignal.timeout(15_000),
-		});
-		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
-		if (!response.ok || !cookie) throw new Error(`POST /rest/login answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-		this.cookie = cookie;
-	}
-
-	async get<T>(pathAndQuery: string): Promise<T> {
-		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
-			headers: { cookie: this.cookie, 'browser-id': this.browserId },
-			signal: AbortSignal.timeout(15_000),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
-		return (JSON.parse(text) as { data: T }).data;
+	) {
+		super(url, 'lamina-e2e-browser');
 	}
 
 	/** Every execution of a workflow (newest first), whatever its status. */

@@ -1,0 +1,33 @@
+import type { Owner } from './n8nRuntime';
+
+/** n8n's internal REST API as the signed-in owner (n8n ties its auth cookie to a browser id header). */
+export class N8nRestClient {
+	private cookie = '';
+
+	constructor(
+		protected readonly url: string,
+		private readonly browserId: string,
+	) {}
+
+	async login(owner: Owner): Promise<void> {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': this.browserId },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+			signal: AbortSignal.timeout(15_000),
+		});
+		const cookie = /n8n-auth=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
+		if (!response.ok || !cookie) throw new Error(`POST /rest/login answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+		this.cookie = cookie;
+	}
+
+	async get<T>(pathAndQuery: string): Promise<T> {
+		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
+			headers: { cookie: this.cookie, 'browser-id': this.browserId },
+			signal: AbortSignal.timeout(15_000),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+}
