@@ -39,7 +39,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => run.cancel.execute.call(this, i))];
 		case 'asset.upload': {
 			// Every item's file is checked before the first upload.
-			const checks = checkEveryItem(this, itemCount, (i) => asset.upload.check.call(this, i));
+			const checks = await checkEveryItem(this, itemCount, (i) => asset.upload.check.call(this, i));
 			return [
 				await forEachItem.call(this, itemCount, async (i) => {
 					checked(checks[i]);
@@ -49,7 +49,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		case 'content.create': {
 			// Every brief is checked before the first is sent; the runs are then awaited a few at a time.
-			const briefs = checkEveryItem(this, itemCount, (i) => content.create.prepare.call(this, i));
+			const briefs = await checkEveryItem(this, itemCount, (i) => content.create.prepare.call(this, i));
 			return [
 				await forEachItem.call(this, itemCount, (i) => content.create.execute.call(this, i, checked(briefs[i])), CONTENT_CONCURRENCY),
 			];

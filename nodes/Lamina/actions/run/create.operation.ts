@@ -21,6 +21,7 @@ import { createLimiter } from '../../shared/limiter';
 import type { LaminaApp } from '../../shared/types';
 import type { AppFetcher } from '../appLocator';
 import { appLocator, getAppId } from '../appLocator';
+import { checkEveryItem } from '../checkEveryItem';
 import { asNodeError, errorItem } from '../perItem';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
@@ -438,7 +439,6 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(itemCount);
-	const prepared: Array<PreparedRun | undefined> = new Array(itemCount);
 
 	const webhookMode = this.getNodeParameter('waitMode', 0, 'wait') === 'webhook';
 	if (webhookMode && itemCount > 1) {
@@ -455,18 +455,15 @@ export async function execute(
 	const firstOptions = this.getNodeParameter('options', 0, {}) as CreateOptions;
 	const startLimit = createLimiter(Math.max(1, Math.floor(firstOptions.concurrency ?? 5)));
 	// Check every item before starting anything; each distinct app is fetched once.
-	await Promise.all(
-		Array.from({ length: itemCount }, async (_, itemIndex) => {
-			try {
-				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-				prepared[itemIndex] = await startLimit(() => prepareRun.call(this, itemIndex, fetchApp, options));
-			} catch (error) {
-				const nodeError = asNodeError(this, error, itemIndex);
-				if (!continueOnFail) throw nodeError;
-				results[itemIndex] = [errorItem(nodeError, itemIndex)];
-			}
-		}),
-	);
+	const checks = await checkEveryItem(this, itemCount, (itemIndex) => {
+		const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+		return startLimit(() => prepareRun.call(this, itemIndex, fetchApp, options));
+	});
+	const prepared = checks.map((check, itemIndex) => {
+		if (!(check instanceof Error)) return check;
+		results[itemIndex] = [errorItem(check, itemIndex)];
+		return undefined;
+	});
 
 	const started: string[] = [];
 	let stopStarting: NodeApiError | NodeOperationError | undefined;
