@@ -25,6 +25,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
+	/** What the credential store holds for a type from now on (as when a user edits it). */
+	set(type: string, data: ICredentialDataDecryptedObject): void {
+		this.data.set(type, data);
+	}
+
 	getParentTypes(): string[] {
 		return [];
 	}

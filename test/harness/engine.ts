@@ -117,7 +117,7 @@ export class Engine {
 	}
 
 	setCredentials(type: string, data: ICredentialDataDecryptedObject) {
-		(this.credentialsHelper as unknown as { data: Map<string, ICredentialDataDecryptedObject> }).data.set(type, data);
+		this.credentialsHelper.set(type, data);
 	}
 
 	additionalData(hooks: ExecutionLifecycleHooks, executionId: string): IWorkflowExecuteAdditionalData {
