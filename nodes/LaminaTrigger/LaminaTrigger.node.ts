@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,11 +11,21 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
 import { shapeRun } from '../Lamina/shared/runShape';
-import { rememberDelivery } from './deliveryLog';
+import {
+	AcceptedDeliveries,
+	deliveryKey,
+	hasSeenDelivery,
+	MAX_REMEMBERED_DELIVERIES,
+	recordDeliveries,
+} from './deliveryLog';
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
-const acceptedHere = new Set<string>();
-const MAX_ACCEPTED_HERE = 10_000;
+const acceptedHere = new AcceptedDeliveries(10_000);
+
+/** One trigger: the same node name in another workflow is another trigger. */
+function triggerOf(context: IWebhookFunctions | IExecuteFunctions): string {
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
+}
 
 export class LaminaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,15 +123,32 @@ export class LaminaTrigger implements INodeType {
 			return answerDelivery(this, 200, { received: true, ignored: 'app is filtered out' });
 		}
 
-		const deliveryKey = `${run.runId}:${run.status}`;
-		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${deliveryKey}`;
-		if (acceptedHere.has(scope) || !rememberDelivery(this.getWorkflowStaticData('node'), deliveryKey)) {
-			return answerDelivery(this, 200, { received: true, duplicate: true });
+		// "Listen for test event" takes whatever it is sent, so a delivery can be tried again.
+		if (this.getMode() !== 'manual') {
+			const trigger = triggerOf(this);
+			const key = deliveryKey(run.runId, run.status);
+			if (acceptedHere.has(trigger, key) || hasSeenDelivery(this.getWorkflowStaticData('node'), key)) {
+				return answerDelivery(this, 200, { received: true, duplicate: true });
+			}
+			acceptedHere.add(trigger, key);
 		}
-		acceptedHere.add(scope);
-		// Forget the oldest first (a Set iterates in insertion order).
-		if (acceptedHere.size > MAX_ACCEPTED_HERE) acceptedHere.delete(acceptedHere.values().next().value as string);
-
 		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run, appId)])] };
+	}
+
+	/**
+	 * Runs as the first step of the execution a delivery started, with the items `webhook()` put
+	 * out, and passes them on. It records the delivery in the node's static data, which
+	 * n8n saves when the execution ends, so a retry after an n8n restart starts nothing.
+	 * (`webhook()` can't: n8n 2.40 drops its static-data changes when the call starts an execution.)
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (this.getMode() !== 'manual') {
+			const trigger = triggerOf(this);
+			const keys = items.map((item) => deliveryKey(item.json.runId, item.json.status));
+			for (const key of keys) acceptedHere.add(trigger, key);
+			recordDeliveries(this.getWorkflowStaticData('node'), [...acceptedHere.recent(trigger, MAX_REMEMBERED_DELIVERIES), ...keys]);
+		}
+		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
 	}
 }

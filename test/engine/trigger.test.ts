@@ -47,6 +47,7 @@ describe('forged deliveries are refused and start nothing', () => {
 		const answer = await post(endpoint.url, raw, headers);
 		expect(answer.status).toBe(status);
 		expect(answer.body.error).toEqual(expect.any(String));
+		await endpoint.settled();
 		expect(endpoint.executions).toHaveLength(0);
 	});
 });
@@ -67,6 +68,7 @@ test('Lamina’s retries of one delivery (documented schedule, time-scaled) star
 		await until(() => ctx.sim.webhookDeliveries.filter((d) => d.runId === runId && d.status).length === 3, 'three attempts');
 		const tries = ctx.sim.webhookDeliveries.filter((d) => d.runId === runId);
 		expect(tries.map((d) => d.attempt)).toEqual([1, 2, 3]);
+		await endpoint.settled();
 		expect(endpoint.executions).toHaveLength(1);
 		expect(endpoint.responses.filter((r) => r.body && (r.body as IDataObject).duplicate)).toHaveLength(2);
 	} finally {
@@ -74,12 +76,16 @@ test('Lamina’s retries of one delivery (documented schedule, time-scaled) star
 	}
 });
 
-test('a repeated delivery after an n8n restart still starts nothing (remembered in static data)', async () => {
+test('deliveries are remembered across an n8n restart: each is saved when its execution ends', async () => {
 	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
-	const runId = await runWithWebhook(ctx, endpoint);
-	const delivery = ctx.sim.webhookDeliveries.find((d) => d.runId === runId)!;
-	const persisted = JSON.parse(JSON.stringify(endpoint.staticData)) as IDataObject;
+	// The second matters: in n8n 2.40 a webhook call that starts an execution can't save static data.
+	const runIds = [await runWithWebhook(ctx, endpoint), await runWithWebhook(ctx, endpoint)];
+	expect(endpoint.executions).toHaveLength(2);
 	await endpoint.close();
+	const persisted = endpoint.staticData;
+	// Newest last (earlier tests' deliveries to this trigger, in this process, come before).
+	const seen = (persisted['node:Lamina Trigger'] as IDataObject).seenDeliveries as string[];
+	expect(seen.slice(-2)).toEqual(runIds.map((id) => `${id}:completed`));
 
 	// A new process: fresh modules (no in-memory state), static data as n8n stored it.
 	let restarted!: typeof import('../harness/engine');
@@ -90,19 +96,29 @@ test('a repeated delivery after an n8n restart still starts nothing (remembered 
 	});
 	const engine = await restarted.createEngine({ credentials: { laminaApi: { apiKey: ctx.sim.apiKey, baseUrl: ctx.sim.url } } });
 	endpoint = await endpointModule.startTriggerEndpoint(engine, triggerNode(), persisted);
-	const answer = await post(endpoint.url, delivery.body, ctx.sim.signWebhook(delivery.body));
-	expect(answer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+	for (const runId of runIds) {
+		const delivery = ctx.sim.webhookDeliveries.find((d) => d.runId === runId)!;
+		const answer = await post(endpoint.url, delivery.body, ctx.sim.signWebhook(delivery.body));
+		expect(answer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+	}
+	await endpoint.settled();
 	expect(endpoint.executions).toHaveLength(0);
+
+	// A new run after the restart still starts one execution, and joins what is remembered.
+	const third = await runWithWebhook(ctx, endpoint);
+	expect(endpoint.executions).toHaveLength(1);
+	expect((endpoint.staticData['node:Lamina Trigger'] as IDataObject).seenDeliveries).toEqual([...seen, `${third}:completed`]);
 });
 
-test('the memory of deliveries is bounded', async () => {
-	const staticData: IDataObject = {};
-	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode(), staticData);
-	const { MAX_REMEMBERED_DELIVERIES, rememberDelivery } = await import('../../nodes/LaminaTrigger/deliveryLog');
-	const node: IDataObject = {};
-	for (let i = 0; i < MAX_REMEMBERED_DELIVERIES + 50; i++) rememberDelivery(node, `run_${i}:completed`);
-	expect((node.seenDeliveries as string[]).length).toBe(MAX_REMEMBERED_DELIVERIES);
-	expect(rememberDelivery(node, 'run_0:completed')).toBe(true); // the oldest was forgotten
+test('"Listen for test event" takes a delivery again, and remembers nothing', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode(), {}, 'manual');
+	const runId = await runWithWebhook(ctx, endpoint);
+	const delivery = ctx.sim.webhookDeliveries.find((d) => d.runId === runId)!;
+	const again = await post(endpoint.url, delivery.body, ctx.sim.signWebhook(delivery.body));
+	expect(again).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+	await endpoint.settled();
+	expect(endpoint.executions).toHaveLength(2);
+	expect(endpoint.staticData).toEqual({});
 });
 
 test('filters: runs of other statuses or apps are acknowledged but start nothing', async () => {
@@ -119,6 +135,7 @@ test('with verification off, an unsigned call is accepted (the editor shows a wa
 	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ verifySignature: false }));
 	const answer = await post(endpoint.url, JSON.stringify({ data: { runId: 'run_u', status: 'completed' } }), {});
 	expect(answer.status).toBe(200);
+	await endpoint.settled();
 	expect(endpoint.executions).toHaveLength(1);
 	const warning = ctx.engine.nodeTypes
 		.getByNameAndVersion(LAMINA_TRIGGER)

@@ -72,6 +72,8 @@ export interface RunOptions {
 	mode?: 'manual' | 'trigger' | 'webhook';
 	/** Output of which node to return; default the last node in the list. */
 	outputNode?: string;
+	/** The workflow's static data as the execution starts with it (n8n loads it from its database). */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -82,6 +84,8 @@ export interface RunResult {
 	items: INodeExecutionData[];
 	/** The workflow error, when the execution failed. */
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string };
+	/** Static data the engine handed to n8n's end-of-execution hook to save (only when it changed). */
+	newStaticData?: IDataObject;
 }
 
 export type WorkflowNode = Omit<INode, 'id' | 'typeVersion' | 'position'> &
@@ -169,14 +173,18 @@ export class Engine {
 	}
 
 	async run(nodes: WorkflowNode[], options: RunOptions = {}): Promise<RunResult> {
-		const workflow = this.workflow(nodes);
+		const workflow = this.workflow(nodes, undefined, options.staticData);
 		const startNode = workflow.getNode(nodes[0].name)!;
 		const executionId = `exec-${Math.random().toString(36).slice(2)}`;
 		const workflowData = { id: workflow.id, name: workflow.name, nodes: Object.values(workflow.nodes), connections: workflow.connectionsBySourceNode, active: false, settings: {} } as unknown as IWorkflowBase;
 		const hooks = new ExecutionLifecycleHooks(options.mode ?? 'manual', executionId, workflowData);
 		let resolveRun!: (run: IRun) => void;
 		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-		hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveRun(fullRunData));
+		let newStaticData: IDataObject | undefined;
+		hooks.addHandler('workflowExecuteAfter', (fullRunData, changedStaticData) => {
+			newStaticData = changedStaticData;
+			resolveRun(fullRunData);
+		});
 
 		const runExecutionData = createRunExecutionData({
 			executionData: {
@@ -205,6 +213,7 @@ export class Engine {
 			status: run.status,
 			items: taskData?.data?.main?.[0] ?? [],
 			error: run.data.resultData.error as RunResult['error'],
+			newStaticData,
 		};
 	}
 }

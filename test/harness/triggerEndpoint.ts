@@ -8,11 +8,14 @@ import type { Engine, WorkflowNode } from './engine';
 
 export interface TriggerEndpoint {
 	url: string;
-	/** Items of every execution the trigger started. */
+	/** What the trigger node put out in every execution a delivery started (when it ended). */
 	executions: INodeExecutionData[][];
 	responses: Array<{ status: number; body: unknown }>;
-	/** The workflow's static data as n8n would persist it. */
-	staticData: IDataObject;
+	/** The workflow's static data as n8n's database holds it. */
+	readonly staticData: IDataObject;
+	/** Resolves when every execution started so far has ended. */
+	settled(): Promise<void>;
+	/** Lets running executions end (as n8n does when it shuts down), then stops listening. */
 	close(): Promise<void>;
 }
 
@@ -31,22 +34,34 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
+const copy = (data: IDataObject): IDataObject => JSON.parse(JSON.stringify(data)) as IDataObject;
+
 /**
- * A real HTTP endpoint for a trigger node, doing what n8n's webhook server does: keep the raw
- * body, parse JSON, call the node's `webhook()` through n8n-core's WebhookContext, and start an
- * execution only when it returns workflow data. Static data persists across requests (and can
- * be handed to a new endpoint to play an n8n restart).
+ * A real HTTP endpoint for a trigger node, doing what n8n 2.40's webhook server does (live-webhooks,
+ * webhook-helpers, workflow-runner):
+ * - each call loads the workflow and its static data from the "database" (`staticData` here), keeps
+ *   the raw body, parses JSON and calls the node's `webhook()` through n8n-core's WebhookContext;
+ * - when `webhook()` starts nothing, static data it changed is saved;
+ * - when it returns workflow data, the call's static-data changes are dropped (n8n clears their
+ *   "changed" mark as it starts the execution), the call is answered once the execution started, and
+ *   the execution runs in n8n's engine with static data loaded afresh, starting at the trigger node
+ *   with those items; what it changed is saved when it ends (the workflowExecuteAfter hook).
+ * For a node that is not a trigger (Run App waiting for its webhook) the call resumes a waiting
+ * execution instead: what `webhook()` put out is recorded as that node's output.
+ * Hand `staticData` to a new endpoint (in fresh modules) to play an n8n restart.
  */
 export async function startTriggerEndpoint(
 	engine: Engine,
 	node: WorkflowNode,
-	staticData: IDataObject = {},
+	storedStaticData: IDataObject = {},
+	/** 'manual' plays the editor's "Listen for test event" (n8n calls the test URL in manual mode). */
+	mode: 'webhook' | 'manual' = 'webhook',
 ): Promise<TriggerEndpoint> {
 	const executions: INodeExecutionData[][] = [];
 	const responses: TriggerEndpoint['responses'] = [];
-	const workflow = engine.workflow([node], {}, staticData);
-	const fullNode = workflow.getNode(node.name)!;
-	const nodeType = engine.nodeTypes.getByNameAndVersion(fullNode.type, fullNode.typeVersion);
+	const running = new Set<Promise<void>>();
+	const failures: Error[] = [];
+	let database = copy(storedStaticData);
 
 	const server = http.createServer(async (req, rawRes) => {
 		const res = rawRes as ExpressLikeResponse;
@@ -74,6 +89,10 @@ export async function startTriggerEndpoint(
 			}
 			request.query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
 
+			const workflow = engine.workflow([node], {}, copy(database));
+			const fullNode = workflow.getNode(node.name)!;
+			const nodeType = engine.nodeTypes.getByNameAndVersion(fullNode.type, fullNode.typeVersion);
+
 			const hooks = new ExecutionLifecycleHooks('webhook', 'hook', {} as IWorkflowBase);
 			const additionalData = engine.additionalData(hooks, 'hook');
 			additionalData.httpRequest = request as never;
@@ -86,9 +105,31 @@ export async function startTriggerEndpoint(
 				workflowId: workflow.id,
 				workflowExecuteAdditionalData: additionalData,
 			} as IWebhookData;
-			const context = new WebhookContext(workflow, fullNode, additionalData, 'webhook', webhookData, [], null);
+			const context = new WebhookContext(workflow, fullNode, additionalData, mode, webhookData, [], null);
 			const result = await nodeType.webhook!.call(context);
-			if (result.workflowData) executions.push(result.workflowData[0]);
+			if (result.workflowData && !nodeType.description.group.includes('trigger')) {
+				// A waiting execution's resume call (Run App's Wait for Webhook): what webhook() put out
+				// becomes the waiting node's output; nothing starts afresh.
+				executions.push(result.workflowData[0]);
+			} else if (result.workflowData) {
+				const execution = engine
+					.run([node], { mode, inputItems: result.workflowData[0], staticData: copy(database) })
+					.then(
+						({ items, error, newStaticData }) => {
+							// n8n saves no static data for manual executions.
+							if (newStaticData && mode !== 'manual') database = copy(newStaticData);
+							if (error) failures.push(error);
+							else executions.push(items);
+						},
+						(error: Error) => {
+							failures.push(error);
+						},
+					)
+					.finally(() => running.delete(execution));
+				running.add(execution);
+			} else if (workflow.staticData.__dataChanged === true) {
+				database = copy(workflow.staticData);
+			}
 			if (!result.noWebhookResponse) res.status(200).json({ message: 'Workflow was started' });
 		} catch (error) {
 			if (!res.headersSent) res.status(500).json({ error: (error as Error).message });
@@ -96,15 +137,24 @@ export async function startTriggerEndpoint(
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
+	const settled = async () => {
+		while (running.size) await Promise.all(running);
+		if (failures.length) throw failures[0];
+	};
 	return {
 		url: `http://127.0.0.1:${port}/webhook/lamina`,
 		executions,
 		responses,
-		staticData: workflow.staticData,
-		close: () =>
-			new Promise<void>((resolve) => {
+		get staticData() {
+			return copy(database);
+		},
+		settled,
+		close: async () => {
+			await settled();
+			await new Promise<void>((resolve) => {
 				server.closeAllConnections();
 				server.close(() => resolve());
-			}),
+			});
+		},
 	};
 }

@@ -24,7 +24,7 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 	}
 }
 
-/** Starts a run whose webhook is the endpoint, and waits until Lamina gave up or got a 2xx. */
+/** Starts a run whose webhook is the endpoint, waits until Lamina got a 2xx and what it started has ended. */
 export async function runWithWebhook(ctx: TestContext, endpoint: TriggerEndpoint, appId = 'app_portrait', inputs = '{"Prompt": "x"}') {
 	const node = runAppJsonNode(appId, inputs, { waitMode: 'none', options: { webhookUrl: endpoint.url } });
 	const { items, error } = await ctx.engine.run([node]);
@@ -34,6 +34,7 @@ export async function runWithWebhook(ctx: TestContext, endpoint: TriggerEndpoint
 		() => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status !== undefined && d.status < 300),
 		`a delivery of ${runId}`,
 	);
+	await endpoint.settled();
 	return runId;
 }
 
