@@ -20,6 +20,8 @@ test('"Wait for Webhook" starts the run with a signed resume URL and puts the ex
 	expect(resumeUrl.pathname).toMatch(new RegExp(`/webhook-waiting/${result.executionId}/node-0$`));
 	expect(resumeUrl.searchParams.get('laminaAppId')).toBe('app_portrait');
 	expect(resumeUrl.searchParams.get('signature')).toMatch(/^[0-9a-f]{64}$/);
+	// Kept where it survives the wait limit (n8n then goes on with the node's input item).
+	expect(result.run.data.resultData.metadata).toEqual({ laminaRunId: run.runId, laminaAppId: 'app_portrait' });
 });
 
 test('the resume call is verified like the trigger: forged is refused, genuine gives the finished run', async () => {

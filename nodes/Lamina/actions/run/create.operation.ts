@@ -106,7 +106,13 @@ export const description: INodeProperties[] = [
 		default: 'wait',
 		displayOptions: { show },
 	},
-	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait', 'webhook'] } } },
+	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{
+		...maxWaitOption(['create']),
+		description:
+			'How long the execution waits for Lamina’s call. When it runs out, n8n goes on with this node’s input item, as with its own Wait node; the run is not cancelled, and its ID stays in the execution’s custom data as laminaRunId.',
+		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
+	},
 	simplifyOption(['create']),
 	{
 		displayName: 'Options',
@@ -215,6 +221,19 @@ function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string)
 	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(this.getNode().id)}`;
 	url.searchParams.set('laminaAppId', appId);
 	return url.toString();
+}
+
+/**
+ * If Max Wait Time passes before Lamina calls, n8n resumes the execution with this node's input
+ * item (what it put out while waiting is dropped), so the run ID is kept in the execution's custom
+ * data (`$execution.customData.get('laminaRunId')`, also shown in the executions list).
+ */
+function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string): void {
+	try {
+		context.customData.setAll({ laminaRunId: runId, laminaAppId: appId });
+	} catch {
+		// n8n keeps at most 10 custom data keys; a workflow that used them all keeps its own.
+	}
 }
 
 /** Lamina's webhook body names no app: tag the URL so a Lamina Trigger can filter and report it. */
@@ -482,6 +501,7 @@ export async function execute(
 				const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 				if (waitMode === 'webhook') {
 					const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+					keepRunIdInExecution(this, queued.runId, run.app.appId);
 					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 				}
 				if (waitMode !== 'wait') {
