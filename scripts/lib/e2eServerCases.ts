@@ -9,7 +9,9 @@
  *    n8n restarts still answers replays of both as duplicates.
  *  - server-run-app-webhook-wait: Run App with Wait Mode "Wait for Webhook" puts its execution
  *    to wait; a forged call to the resume URL is refused (401, still waiting); Lamina's delivery
- *    resumes it and the execution ends with the completed run.
+ *    resumes it and the execution ends with the completed run. Across the restart: a waiting
+ *    execution still waits and Lamina's call resumes it; one whose Max Wait Time passed goes on
+ *    with the node's input item and keeps the run ID in its custom data.
  *
  * Both use their own simulator (fast webhook retries) and credential, in the same n8n home as
  * the CLI cases. Every check is one report() line.
@@ -65,6 +67,8 @@ const RUN_APP_DURATION_MS = 8_000;
  * (n8n answers a webhook in well under a second here).
  */
 const SIM_TIME_SCALE = 0.4;
+/** Runs that must outlast an n8n restart (stop + start take about 7 s here). */
+const RUN_ACROSS_RESTART_MS = 20_000;
 /** The simulator's default run duration, restored after the long Run App run. */
 const DEFAULT_RUN_DURATION_MS = 1_500;
 /** How long after an answered call an execution it started would have shown up. */
@@ -165,6 +169,8 @@ interface ExecutionRunData {
 		error?: Json;
 		lastNodeExecuted?: string;
 		runData: Record<string, Array<{ executionStatus?: string; error?: Json; data?: { main?: Array<Array<{ json: Json }> | null> } }>>;
+		/** The execution's custom data. */
+		metadata?: Record<string, string>;
 	};
 	resumeToken?: string;
 	waitTill?: string;
@@ -633,6 +639,101 @@ function prepareWorkflow(spec: { file: string; id: string }): WorkflowFile {
 	return { ...loadWorkflow(spec.file), id: spec.id };
 }
 
+interface WaitingAcrossRestart {
+	run: CaseRun;
+	/** Waits for Lamina's call (limit 600 s): must still wait after the restart, then resume. */
+	survivor?: { executionId: string; runId: string };
+	/** Max Wait Time 2 s: n8n must go on without Lamina's call. */
+	limited?: { executionId: string; runId: string };
+}
+
+/** Starts the Run App workflow (Webhook node → Run App → After Resume) and waits for it to wait. */
+async function startWaitingRunApp(session: Session, body: Json): Promise<{ executionId: string; runId: string }> {
+	const { sim, rest, home } = session;
+	const before = new Set((await rest.executions(RUN_APP_WORKFLOW.id)).map((e) => e.id));
+	const runsBefore = new Set(sim.runs.keys());
+	const answer = await post(`${home.url}/webhook/${RUN_APP_WORKFLOW.startPath}`, JSON.stringify(body));
+	assert.equal(answer.status, 200, `answered ${answer.status}: ${answer.text}`);
+	const waiting = await waitFor('the new execution to wait', 20_000, async () => {
+		const fresh = (await rest.executions(RUN_APP_WORKFLOW.id)).filter((e) => !before.has(e.id));
+		const ended = fresh.find((e) => !['new', 'running', 'waiting'].includes(e.status));
+		if (ended) throw new Error(`execution ${ended.id} is "${ended.status}" instead of waiting`);
+		return fresh.find((e) => e.status === 'waiting');
+	});
+	const started = [...sim.runs.values()].filter((r) => !runsBefore.has(r.runId));
+	assert.equal(started.length, 1, `runs started: ${started.length}`);
+	return { executionId: waiting.id, runId: started[0].runId };
+}
+
+async function runAppWaitBeforeRestart(session: Session): Promise<WaitingAcrossRestart> {
+	const state: WaitingAcrossRestart = { run: new CaseRun('server-run-app-webhook-wait', session) };
+	const logSince = logSize(path.join(session.home.userFolder, 'n8n-server.log'));
+	session.sim.setAppBehaviour('app_portrait', { durationMs: RUN_ACROSS_RESTART_MS });
+	await state.run.check(
+		'two more executions wait for Lamina before n8n restarts: one with the default limit, one with Max Wait Time 2 s',
+		async () => {
+			state.survivor = await startWaitingRunApp(session, { from: 'e2e restart' });
+			state.limited = await startWaitingRunApp(session, { from: 'e2e limit', maxWaitSeconds: 2 });
+		},
+		{ logSince },
+	);
+	return state;
+}
+
+async function runAppWaitAfterRestart(session: Session, state: WaitingAcrossRestart): Promise<void> {
+	const { sim, rest, home } = session;
+	const logSince = logSize(path.join(home.userFolder, 'n8n-server.log'));
+	try {
+		await state.run.check(
+			'Max Wait Time passed: n8n went on with the node’s input item, and the run ID is in the execution’s custom data',
+			async () => {
+				assert.ok(state.limited, 'no execution with a 2-s limit was started');
+				const { executionId, runId } = state.limited;
+				// n8n's wait tracker looks every 60 s, and at start-up: the restart resumes it at once.
+				const done = await waitFor('the limited execution to go on', 30_000, async () => {
+					const execution = await rest.execution(executionId);
+					return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
+				});
+				assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
+				const next = lastItems(done.data, RUN_APP_WORKFLOW.nextNode);
+				assert.equal(next.length, 1, `${RUN_APP_WORKFLOW.nextNode} got ${next.length} items`);
+				assert.equal(next[0].body?.from, 'e2e limit', `${RUN_APP_WORKFLOW.nextNode} got ${JSON.stringify(next[0]).slice(0, 300)}`);
+				assert.deepEqual(done.data.resultData.metadata, { laminaRunId: runId, laminaAppId: 'app_portrait' });
+				assert.ok(sim.getRun(runId), `Lamina has no run ${runId}`);
+			},
+			{ logSince },
+		);
+
+		await state.run.check(
+			'the execution waiting with the default limit still waits after the restart, and Lamina’s call then resumes it with the completed run',
+			async () => {
+				assert.ok(state.survivor, 'no execution was waiting across the restart');
+				const { executionId, runId } = state.survivor;
+				const stillWaiting = await rest.execution(executionId);
+				const runNow = sim.getRun(runId) as Json | undefined;
+				if (!['completed', 'failed', 'cancelled'].includes(String(runNow?.status))) {
+					assert.equal(stillWaiting.status, 'waiting', `after the restart the execution is "${stillWaiting.status}"`);
+				}
+				const delivery = await waitFor('Lamina’s call to be answered 2xx', RUN_ACROSS_RESTART_MS + 30_000, () =>
+					sim.webhookDeliveries.find((d) => d.runId === runId && d.status !== undefined && d.status >= 200 && d.status < 300),
+				);
+				const done = await waitFor('the execution to finish', 15_000, async () => {
+					const execution = await rest.execution(executionId);
+					return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
+				});
+				assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
+				const [item] = lastItems(done.data, RUN_APP_WORKFLOW.laminaNode);
+				assert.equal(item?.runId, runId);
+				assert.equal(item?.status, 'completed');
+				console.log(`        info: Lamina's call was attempt ${delivery.attempt}; earlier attempts: ${JSON.stringify(sim.webhookDeliveries.filter((d) => d.runId === runId && d.attempt < delivery.attempt).map((d) => d.status ?? d.error))}`);
+			},
+			{ logSince },
+		);
+	} finally {
+		sim.setAppBehaviour('app_portrait', { durationMs: DEFAULT_RUN_DURATION_MS });
+	}
+}
+
 /**
  * Runs the selected server cases in `home` (this package already installed there): imports
  * their credential and workflows, publishes them, starts `n8n start`, runs the checks, restarts
@@ -661,17 +762,20 @@ export async function runServerCases(baseHome: N8nHome, report: Report, selected
 		console.log(`\nn8n server on ${home.url} (log: ${path.join(home.userFolder, 'n8n-server.log')})\n`);
 
 		let trigger: TriggerState | undefined;
+		let waiting: WaitingAcrossRestart | undefined;
 		if (wants('server-lamina-trigger')) trigger = await triggerFirstDelivery(session);
-		if (wants('server-run-app-webhook-wait')) await runAppWebhookWait(session);
-
-		if (trigger) {
-			const stopStarted = Date.now();
-			await stopServer(session);
-			session.timings.push(`stop ${((Date.now() - stopStarted) / 1000).toFixed(1)} s`);
-			await startServer(session, 'restart');
-			await session.rest.login(OWNER);
-			await triggerAfterRestart(session, trigger);
+		if (wants('server-run-app-webhook-wait')) {
+			await runAppWebhookWait(session);
+			waiting = await runAppWaitBeforeRestart(session);
 		}
+
+		const stopStarted = Date.now();
+		await stopServer(session);
+		session.timings.push(`stop ${((Date.now() - stopStarted) / 1000).toFixed(1)} s`);
+		await startServer(session, 'restart');
+		await session.rest.login(OWNER);
+		if (trigger) await triggerAfterRestart(session, trigger);
+		if (waiting) await runAppWaitAfterRestart(session, waiting);
 	} finally {
 		await stopServer(session).catch(() => undefined);
 		await sim.close();
