@@ -477,6 +477,30 @@ async function triggerAfterRestart(session: Session, state: TriggerState): Promi
 		},
 		{ logSince },
 	);
+
+	await state.run.check(
+		'"Listen for test event" (the editor’s test URL) takes an already-seen delivery, in a manual execution, and remembers nothing',
+		async () => {
+			const { sim, rest, home } = session;
+			const staticBefore = JSON.stringify((await rest.workflow(TRIGGER_WORKFLOW.id)).staticData ?? null);
+			const listening = await rest.post<Json>(`/workflows/${TRIGGER_WORKFLOW.id}/run`, { triggerToStartFrom: { name: TRIGGER_WORKFLOW.triggerNode } });
+			assert.equal(listening?.waitingForWebhook, true, `POST /rest/workflows/${TRIGGER_WORKFLOW.id}/run gave ${JSON.stringify(listening)}`);
+			const delivery = state.accepted[0];
+			const answer = await post(`${home.url}/webhook-test/${TRIGGER_WORKFLOW.webhookId}/lamina`, delivery.body, sim.signWebhook(delivery.body));
+			assert.equal(answer.status, 200, `answered ${answer.status}: ${answer.text}`);
+			assert.notEqual(answer.json?.duplicate, true, `the test URL answered ${answer.text}`);
+			const manual = await waitFor('the manual execution to finish', 20_000, async () => {
+				const list = await rest.executions(TRIGGER_WORKFLOW.id);
+				return list.find((e) => e.mode === 'manual' && !['new', 'running'].includes(e.status));
+			});
+			const execution = await rest.execution(manual.id);
+			assert.equal(execution.status, 'success', describeRunData(execution.data));
+			assert.equal(lastItems(execution.data, TRIGGER_WORKFLOW.triggerNode)[0]?.runId, delivery.runId);
+			await sleep(SETTLE_MS);
+			assert.equal(JSON.stringify((await rest.workflow(TRIGGER_WORKFLOW.id)).staticData ?? null), staticBefore, 'static data changed');
+		},
+		{ logSince },
+	);
 }
 
 // ---------------------------------------------------------------------------------------------

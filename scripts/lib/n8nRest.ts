@@ -30,4 +30,16 @@ export class N8nRestClient {
 		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
+
+	async post<T>(path: string, body: unknown): Promise<T> {
+		const response = await fetch(`${this.url}/rest${path}`, {
+			method: 'POST',
+			headers: { cookie: this.cookie, 'browser-id': this.browserId, 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(15_000),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`POST /rest${path} answered ${response.status}: ${text.slice(0, 300)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
 }
