@@ -52,7 +52,7 @@ describe('run outputs as binary data', () => {
 		const [item] = items;
 		expect(Object.keys(item.binary ?? {})).toEqual(['Hero_Image']);
 		const image = item.binary!.Hero_Image;
-		expect(image).toMatchObject({ mimeType: 'image/png', fileName: '0.png', fileExtension: 'png', fileType: 'image', bytes: 2048 });
+		expect(image).toMatchObject({ mimeType: 'image/png', fileName: 'Hero Image.png', fileExtension: 'png', fileType: 'image', bytes: 2048 });
 		// Filesystem mode: the item carries a reference, the bytes are on disk.
 		expect(image.id).toMatch(/^filesystem(-v2)?:/);
 		expect(image.data).not.toMatch(/^iVBOR/);
@@ -82,7 +82,7 @@ describe('run outputs as binary data', () => {
 			const { items, error } = await engine.run([node, downloadNode()]);
 			expect(error).toBeUndefined();
 			const video = items[0].binary!.Video;
-			expect(video).toMatchObject({ mimeType: 'video/mp4', fileName: '0.mp4', fileType: 'video', bytes: size });
+			expect(video).toMatchObject({ mimeType: 'video/mp4', fileName: 'Video.mp4', fileType: 'video', bytes: size });
 			expect(video.data.length).toBeLessThan(100);
 			expect(engine.binaryData!.bytesOnDisk() - before).toBeGreaterThanOrEqual(size);
 			expect((await bytesOf(video)).length).toBe(size);
@@ -94,7 +94,7 @@ describe('run outputs as binary data', () => {
 	test('an audio app gives audio/mpeg', async () => {
 		const node = runAppJsonNode('app_voiceover', '{"Script": "Hello there"}');
 		const { items } = await engine.run([node, downloadNode()]);
-		expect(items[0].binary!.Voiceover).toMatchObject({ mimeType: 'audio/mpeg', fileName: '0.mp3', fileType: 'audio' });
+		expect(items[0].binary!.Voiceover).toMatchObject({ mimeType: 'audio/mpeg', fileName: 'Voiceover.mp3', fileType: 'audio' });
 	});
 
 	test('an output that failed is not downloaded (decided by status)', async () => {

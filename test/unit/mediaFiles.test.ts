@@ -73,6 +73,10 @@ describe('chooseFileName', () => {
 	test('the URL’s file name when it has an extension', () => {
 		expect(chooseFileName('https://cdn/x/hero%20shot.png?token=abc', 'Hero', 'image/png')).toBe('hero shot.png');
 	});
+	test('the label when the URL’s name is only a number, keeping the URL’s extension', () => {
+		expect(chooseFileName('https://cdn/files/run_1/0.webp', 'Hero Image', 'image/png')).toBe('Hero Image.webp');
+		expect(chooseFileName('https://cdn/files/run_1/12.mp4', 'Clip', 'application/octet-stream')).toBe('Clip.mp4');
+	});
 	test('else the label with the type’s extension', () => {
 		expect(chooseFileName('https://cdn/o/abc123', 'Hero Image', 'image/jpeg')).toBe('Hero Image.jpg');
 		expect(chooseFileName('https://cdn/', 'a/b: c', 'video/mp4')).toBe('a_b_ c.mp4');

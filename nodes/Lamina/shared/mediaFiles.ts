@@ -151,7 +151,10 @@ export function chooseMimeType(contentType: unknown, url: string, kind?: MediaKi
 	return mimeTypeOfExtension(extensionOf(urlPath(url))) ?? (kind ? DEFAULT_MIME[kind] : 'application/octet-stream');
 }
 
-/** The file name in the URL when it has an extension, else `${label}.${ext}`. */
+/**
+ * The file name in the URL when it has an extension and says something (`hero shot.png`), else the
+ * label with the URL's or the type's extension (`Hero Image.png` for `…/0.png` or `…/abc123`).
+ */
 export function chooseFileName(url: string, label: string, mimeType: string): string {
 	let last = urlPath(url).split('/').pop() ?? '';
 	try {
@@ -160,9 +163,11 @@ export function chooseFileName(url: string, label: string, mimeType: string): st
 		// Keep it encoded.
 	}
 	const fromUrl = safeFileBase(last);
-	if (fromUrl && extensionOf(fromUrl)) return fromUrl;
+	const urlExtension = extensionOf(fromUrl);
+	const stem = urlExtension ? fromUrl.slice(0, -urlExtension.length - 1) : '';
+	if (urlExtension && !/^\d*$/.test(stem)) return fromUrl;
 	const base = safeFileBase(label) || 'output';
-	const extension = extensionOf(base) ? undefined : extensionOfMime(mimeType);
+	const extension = extensionOf(base) ? undefined : (urlExtension ?? extensionOfMime(mimeType));
 	return extension ? `${base}.${extension}` : base;
 }
 
