@@ -110,6 +110,18 @@ test('deliveries are remembered across an n8n restart: each is saved when its ex
 	expect((endpoint.staticData['node:Lamina Trigger'] as IDataObject).seenDeliveries).toEqual([...seen, `${third}:completed`]);
 });
 
+test('executions that loaded static data before either saved keep each other’s deliveries', async () => {
+	// n8n loads static data as an execution starts and saves it whole as it ends; both start from S0.
+	const stale: IDataObject = { 'node:Lamina Trigger': { seenDeliveries: ['run_old:completed'] } };
+	const runOf = (runId: string) => ({ mode: 'webhook' as const, inputItems: [{ json: { runId, status: 'completed' } }], staticData: JSON.parse(JSON.stringify(stale)) as IDataObject });
+	const first = await ctx.engine.run([triggerNode()], runOf('run_first'));
+	const second = await ctx.engine.run([triggerNode()], runOf('run_second'));
+	expect(first.items).toEqual([{ json: { runId: 'run_first', status: 'completed' }, pairedItem: { item: 0 } }]);
+	const saved = (second.newStaticData!['node:Lamina Trigger'] as IDataObject).seenDeliveries as string[];
+	expect(saved[0]).toBe('run_old:completed');
+	expect(saved.slice(-2)).toEqual(['run_first:completed', 'run_second:completed']);
+});
+
 test('"Listen for test event" takes a delivery again, and remembers nothing', async () => {
 	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode(), {}, 'manual');
 	const runId = await runWithWebhook(ctx, endpoint);
