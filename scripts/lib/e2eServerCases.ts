@@ -217,6 +217,17 @@ function describeRunData(data: ExecutionRunData): string {
 	return `${error ? `error: ${String(error.message)} ${String(error.description ?? '')}; ` : ''}${nodes}`;
 }
 
+/** Waits until an execution is no longer new, running or waiting; a timeout says where it stands. */
+async function executionEnded(rest: N8nRest, executionId: string, what: string, timeoutMs: number) {
+	return await waitFor(what, timeoutMs, async () => {
+		const execution = await rest.execution(executionId);
+		return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
+	}).catch(async (error: Error) => {
+		const execution = await rest.execution(executionId);
+		throw new Error(`${error.message}; it is "${execution.status}" (${describeRunData(execution.data)})`);
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // The server session
 // ---------------------------------------------------------------------------------------------
@@ -594,13 +605,7 @@ async function runAppWebhookWait(session: Session): Promise<void> {
 	await run.check(
 		'the execution then finishes "success"',
 		async () => {
-			const done = await waitFor('the execution to finish', 15_000, async () => {
-				const execution = await rest.execution(executionId);
-				return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
-			}).catch(async (error: Error) => {
-				const execution = await rest.execution(executionId);
-				throw new Error(`${error.message}; it is "${execution.status}" (${describeRunData(execution.data)})`);
-			});
+			const done = await executionEnded(rest, executionId, 'the execution to finish', 15_000);
 			finishedData = done.data;
 			assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
 		},
@@ -714,10 +719,7 @@ async function runAppWaitAfterRestart(session: Session, state: WaitingAcrossRest
 				assert.ok(state.limited, 'no execution with a 2-s limit was started');
 				const { executionId, runId } = state.limited;
 				// n8n's wait tracker looks every 60 s, and at start-up: the restart resumes it at once.
-				const done = await waitFor('the limited execution to go on', 30_000, async () => {
-					const execution = await rest.execution(executionId);
-					return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
-				});
+				const done = await executionEnded(rest, executionId, 'the limited execution to go on', 30_000);
 				assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
 				const next = lastItems(done.data, RUN_APP_WORKFLOW.nextNode);
 				assert.equal(next.length, 1, `${RUN_APP_WORKFLOW.nextNode} got ${next.length} items`);
@@ -741,10 +743,7 @@ async function runAppWaitAfterRestart(session: Session, state: WaitingAcrossRest
 				const delivery = await waitFor('Lamina’s call to be answered 2xx', RUN_ACROSS_RESTART_MS + 30_000, () =>
 					sim.webhookDeliveries.find((d) => d.runId === runId && d.status !== undefined && d.status >= 200 && d.status < 300),
 				);
-				const done = await waitFor('the execution to finish', 15_000, async () => {
-					const execution = await rest.execution(executionId);
-					return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
-				});
+				const done = await executionEnded(rest, executionId, 'the execution to finish', 15_000);
 				assert.equal(done.status, 'success', `status ${done.status}: ${describeRunData(done.data)}`);
 				const [item] = lastItems(done.data, RUN_APP_WORKFLOW.laminaNode);
 				assert.equal(item?.runId, runId);
