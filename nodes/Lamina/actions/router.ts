@@ -5,7 +5,7 @@ import * as app from './app';
 import * as asset from './asset';
 import * as content from './content';
 import * as run from './run';
-import { appFetcher } from './appLocator';
+import { appFetcher } from '../transport/appDefinitions';
 import { checked, checkEveryItem } from './checkEveryItem';
 import { forEachItem } from './perItem';
 

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { appFetcher } from '../actions/appLocator';
+import { appFetcher } from '../transport/appDefinitions';
 
 /** The chosen app's URL inputs, for "Files as Inputs". */
 export async function getUrlInputs(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

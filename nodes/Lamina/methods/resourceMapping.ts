@@ -6,7 +6,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { appFetcher } from '../actions/appLocator';
+import { appFetcher } from '../transport/appDefinitions';
 import { hasDefault, mustSupply, optionLabels } from '../shared/appParameters';
 import type { LaminaParameter } from '../shared/types';
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { appLocator, appFetcher, getAppId } from '../appLocator';
+import { appFetcher } from '../../transport/appDefinitions';
+import { appLocator, getAppId } from '../appLocator';
 import { mustSupply, optionLabels } from '../../shared/appParameters';
 
 export const description: INodeProperties[] = [

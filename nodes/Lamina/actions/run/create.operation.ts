@@ -19,7 +19,7 @@ import {
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { createLimiter } from '../../shared/limiter';
 import type { LaminaApp } from '../../shared/types';
-import type { AppFetcher } from '../appLocator';
+import type { AppFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
 import { asNodeError, errorItem } from '../perItem';
