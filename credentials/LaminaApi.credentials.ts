@@ -7,7 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-const DEFAULT_BASE_URL = 'https://app.uselamina.ai';
+/** Lamina's API; the one place this address is written (the node's transport imports it). */
+export const DEFAULT_BASE_URL = 'https://app.uselamina.ai';
 
 function originOf(url: string | undefined): string | undefined {
 	try {
@@ -42,7 +43,7 @@ export class LaminaApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://app.uselamina.ai',
+			default: DEFAULT_BASE_URL,
 			required: true,
 			description:
 				'Leave as is unless Lamina gave you another address (for example a staging server or a local simulator)',
@@ -92,8 +93,7 @@ export class LaminaApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message:
-						'No Lamina API at this Base URL. Use https://app.uselamina.ai unless Lamina gave you another address.',
+					message: `No Lamina API at this Base URL. Use ${DEFAULT_BASE_URL} unless Lamina gave you another address.`,
 				},
 			},
 		],

@@ -12,11 +12,11 @@ import type { Engine, WorkflowNode } from '../harness/engine';
 
 export const DOWNLOAD_TEST_NODE = 'test.laminaDownloadOutputs';
 
-type Media = typeof import('../../nodes/Lamina/transport/media');
+type Download = typeof import('../../nodes/Lamina/transport/download');
 
-function builtMedia(): Media {
+function builtDownload(): Download {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return require(path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'Lamina', 'transport', 'media.js')) as Media;
+	return require(path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'Lamina', 'transport', 'download.js')) as Download;
 }
 
 class DownloadOutputsTestNode implements INodeType {
@@ -46,7 +46,7 @@ class DownloadOutputsTestNode implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const { downloadOutputsAsBinary } = builtMedia();
+		const { downloadOutputsAsBinary } = builtDownload();
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {

@@ -1,6 +1,8 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
+
 const APP_ID_REGEX = '[A-Za-z0-9_-]+';
 
 /** The app picker: from a searchable list, by ID, or by the app's Lamina URL. */
@@ -40,7 +42,7 @@ export function appLocator(displayOptions: IDisplayOptions, description: string)
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: 'e.g. https://app.uselamina.ai/apps/app_8f3a...',
+				placeholder: `e.g. ${DEFAULT_BASE_URL}/apps/app_8f3a...`,
 				extractValue: { type: 'regex', regex: `/apps/(${APP_ID_REGEX})` },
 				validation: [
 					{

@@ -10,7 +10,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
 import { describeLaminaError } from './laminaError';
+import { networkErrorCode, type FullResponse } from './network';
 import { decideRetry, parseRetryAfter } from './retryPolicy';
 import { rateLimitPacer } from './rateLimitPacer';
 
@@ -40,19 +42,13 @@ export interface LaminaResponse<T> {
 	body: T;
 }
 
-interface FullResponse {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: unknown;
-}
-
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** The credential's base URL without trailing slashes, or a clear error naming the field. */
 export function normaliseBaseUrl(raw: unknown): string | undefined {
 	const text = typeof raw === 'string' ? raw.trim().replace(/\/+$/, '') : '';
-	if (text === '') return 'https://app.uselamina.ai';
+	if (text === '') return DEFAULT_BASE_URL;
 	try {
 		const url = new URL(text);
 		return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
@@ -69,24 +65,12 @@ export async function getBaseUrl(this: LaminaContext, itemIndex?: number): Promi
 			this.getNode(),
 			`The Base URL in the Lamina API credential is not a valid http(s) URL: "${String(credentials.baseUrl)}"`,
 			{
-				description: 'Set Base URL to https://app.uselamina.ai (or the address Lamina gave you).',
+				description: `Set Base URL to ${DEFAULT_BASE_URL} (or the address Lamina gave you).`,
 				itemIndex,
 			},
 		);
 	}
 	return baseUrl;
-}
-
-function networkCode(error: unknown): string | undefined {
-	const seen = new Set<unknown>();
-	let current: unknown = error;
-	while (current && typeof current === 'object' && !seen.has(current)) {
-		seen.add(current);
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code) && code !== 'ERR_BAD_REQUEST') return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
 }
 
 function cancelSignal(context: LaminaContext): AbortSignal | undefined {
@@ -153,7 +137,7 @@ export async function laminaRequest<T = unknown>(
 			statusCode: response?.statusCode,
 			retryAfterSeconds,
 			retryableFlag: (body as IDataObject | undefined)?.retryable === true,
-			networkErrorCode: response ? undefined : networkCode(failure),
+			networkErrorCode: response ? undefined : networkErrorCode(failure),
 		});
 		if (decision.retry) {
 			if (response?.statusCode === 429) pacer.pauseFor(decision.delayMs);
@@ -164,7 +148,7 @@ export async function laminaRequest<T = unknown>(
 		const described = describeLaminaError({
 			statusCode: response?.statusCode,
 			body,
-			networkErrorCode: response ? undefined : (networkCode(failure) ?? 'NETWORK_ERROR'),
+			networkErrorCode: response ? undefined : (networkErrorCode(failure) ?? 'NETWORK_ERROR'),
 			baseUrl,
 			subject: request.subject,
 			attempts: attempt,

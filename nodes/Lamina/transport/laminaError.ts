@@ -2,6 +2,8 @@
  * Turns what Lamina answered (either error-body form, plain text, or no answer at all) into a
  * message that says what happened and a description that says what to do. Pure: unit-tested.
  */
+import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
+
 export interface LaminaFailure {
 	statusCode?: number;
 	body?: unknown;
@@ -98,7 +100,7 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 			message: `Could not reach Lamina at ${baseUrl}: ${what}${tried}`,
 			description:
 				(code === 'ENOTFOUND' || code === 'ECONNREFUSED'
-					? 'Check the Base URL in the Lamina API credential (normally https://app.uselamina.ai) and that this n8n can reach it.'
+					? `Check the Base URL in the Lamina API credential (normally ${DEFAULT_BASE_URL}) and that this n8n can reach it.`
 					: 'The connection failed before Lamina answered. Check the network, then run the node again.') +
 				` (Code: ${code})`,
 			code,

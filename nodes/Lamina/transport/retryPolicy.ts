@@ -4,6 +4,8 @@
  * A request that starts a run may be repeated only when Lamina did not accept it (429, 503):
  * anything ambiguous (a reset, a timeout, a 500 after the body was sent) could start it twice.
  */
+import { TRANSIENT_NETWORK_CODES } from './network';
+
 export interface RetryInput {
 	attempt: number; // 1 for the first try
 	maxAttempts: number;
@@ -22,15 +24,6 @@ export interface RetryDecision {
 const MAX_RETRY_AFTER_MS = 65_000;
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8_000;
-const TRANSIENT_NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'UND_ERR_SOCKET',
-]);
 
 export function backoffMs(attempt: number): number {
 	return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));

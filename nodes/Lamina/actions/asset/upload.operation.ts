@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkBinaryProperty, uploadBinaryAsAsset, type MediaKind } from '../../transport/media';
+import { checkBinaryProperty, uploadBinaryAsAsset } from '../../transport/upload';
+import type { MediaKind } from '../../shared/mediaFiles';
 
 const show = { resource: ['asset'], operation: ['upload'] };
 

@@ -9,13 +9,9 @@ import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
 import { isHttpUrl, resolveParameter, validateRunInputs } from '../../shared/inputValidation';
-import {
-	checkBinaryProperty,
-	downloadOutputsAsBinary,
-	uploadBinaryAsAsset,
-	type BinaryNaming,
-	type MediaKind,
-} from '../../transport/media';
+import { downloadOutputsAsBinary } from '../../transport/download';
+import { checkBinaryProperty, uploadBinaryAsAsset } from '../../transport/upload';
+import type { BinaryNaming, MediaKind } from '../../shared/mediaFiles';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { createLimiter } from '../../shared/limiter';
 import type { LaminaApp } from '../../shared/types';

@@ -1,0 +1,135 @@
+/**
+ * Run outputs downloaded as n8n binary data. Downloads stream (a 200 MB video never sits in memory
+ * when n8n keeps binary data on disk) and go through `httpRequestWithAuthentication`, whose
+ * credential attaches the API key only for Lamina's own origin, never for a CDN.
+ */
+import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from './index';
+import { headerOf, networkErrorCode, type FullResponse } from './network';
+import {
+	discard,
+	hostOf,
+	networkFailure,
+	statusFailure,
+	triedTimes,
+	withTransferRetries,
+	type Attempt,
+} from './transfer';
+import { chooseFileName, chooseMimeType, planDownloads, type BinaryNaming, type PlannedDownload } from '../shared/mediaFiles';
+import type { LaminaRun } from '../shared/types';
+
+export interface DownloadOptions {
+	/** 'label': `Hero_Image`; 'index': `${prefix}${position in run.outputs}` (data0, data1...). */
+	naming: BinaryNaming;
+	/** Prefix of index names; empty means 'data'. */
+	prefix: string;
+}
+
+type PreparableData = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+const MAX_REDIRECTS = 5;
+/**
+ * How long a download may take to answer with its headers; the body then streams with no time
+ * limit of its own (n8n's request helper hands it over as a plain stream with no socket to
+ * watch, so a body that stalls is left to the execution's timeout and cancel).
+ */
+const DOWNLOAD_HEADERS_TIMEOUT_MS = 120_000;
+
+/**
+ * GET `url` as a stream, following redirects by hand: each hop is a new request, so the
+ * credential decides afresh whether that origin gets the key (a redirect from Lamina to a CDN
+ * would otherwise carry it along).
+ */
+async function openStream(this: IExecuteFunctions, url: string): Promise<Attempt<FullResponse>> {
+	let current = url;
+	for (let hop = 0; ; hop++) {
+		let response: FullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+				method: 'GET',
+				url: current,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: DOWNLOAD_HEADERS_TIMEOUT_MS,
+			})) as FullResponse;
+		} catch (error) {
+			return { failure: networkFailure(error) };
+		}
+		const location = headerOf(response.headers, 'location');
+		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && location) {
+			discard(response.body);
+			if (hop >= MAX_REDIRECTS) return { failure: { reason: `more than ${MAX_REDIRECTS} redirects`, retryable: false } };
+			try {
+				current = new URL(location, current).toString();
+			} catch {
+				return { failure: { reason: 'a redirect to an invalid address', retryable: false } };
+			}
+			continue;
+		}
+		if (response.statusCode >= 300) {
+			discard(response.body);
+			return { failure: statusFailure(response.statusCode) };
+		}
+		return { value: response };
+	}
+}
+
+async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload): Promise<Attempt<IBinaryData>> {
+	const opened = await openStream.call(this, planned.url);
+	if (opened.failure) return opened;
+	const response = opened.value;
+	const mimeType = chooseMimeType(headerOf(response.headers, 'content-type'), planned.url, planned.kind);
+	const fileName = chooseFileName(planned.url, planned.label, mimeType);
+	// Tells a broken connection (worth another try) from n8n failing to store the file.
+	let streamError: unknown;
+	const stream = response.body as { on?: (event: string, listener: (error: unknown) => void) => void } | undefined;
+	stream?.on?.('error', (error) => (streamError ??= error));
+	let binary: IBinaryData;
+	try {
+		binary = await this.helpers.prepareBinaryData(response.body as PreparableData, fileName, mimeType);
+	} catch (error) {
+		discard(response.body);
+		if (streamError !== undefined) {
+			const code = networkErrorCode(streamError) ?? 'NETWORK_ERROR';
+			return { failure: { reason: `the connection broke during the download (${code})`, retryable: true } };
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		return { failure: { reason: `n8n could not store the file: ${message}`, retryable: false } };
+	}
+	const expected = Number(headerOf(response.headers, 'content-length'));
+	if (Number.isFinite(expected) && expected > 0 && binary.bytes !== undefined && binary.bytes !== expected) {
+		return { failure: { reason: `only ${binary.bytes} of ${expected} bytes arrived`, retryable: true } };
+	}
+	return { value: binary };
+}
+
+/**
+ * Attaches each completed media output of `run` (image, video, audio; chosen by the output's
+ * status, so text stays in the JSON) to the item as n8n binary data, one property per output.
+ * Downloads stream straight into n8n's binary data store, one output at a time.
+ *
+ * Property names: naming 'index' gives `${prefix}${i}` with i the output's position in
+ * `run.outputs` (data0, data1...); naming 'label' gives the label as a safe name
+ * ('Hero Image' → 'Hero_Image'), deduplicated ('Hero_Image_2').
+ * Throws a NodeApiError naming the output and the file's host when a download fails.
+ */
+export async function downloadOutputsAsBinary(
+	this: IExecuteFunctions,
+	run: LaminaRun,
+	itemIndex: number,
+	options: DownloadOptions,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	for (const planned of planDownloads(run.outputs, options)) {
+		binary[planned.propertyName] = await withTransferRetries(this, itemIndex, () => downloadAttempt.call(this, planned), {
+			message: (failure) => `Could not download output "${planned.label}" from ${hostOf(planned.url)}: ${failure.reason}`,
+			description: (attempts) =>
+				`${triedTimes(attempts)} Output files are kept for a limited time: if the run is old, run the app again. ` +
+				'Otherwise check that n8n can reach that host.',
+		});
+	}
+	return binary;
+}
