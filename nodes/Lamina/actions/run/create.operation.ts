@@ -3,21 +3,21 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	ResourceMapperValue,
 } from 'n8n-workflow';
-import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
-import { isHttpUrl, resolveParameter, validateRunInputs } from '../../shared/inputValidation';
+import { isHttpUrl } from '../../shared/inputValidation';
 import { downloadOutputsAsBinary } from '../../transport/download';
-import { checkBinaryProperty, uploadBinaryAsAsset } from '../../transport/upload';
-import type { BinaryNaming, MediaKind } from '../../shared/mediaFiles';
+import { uploadBinaryAsAsset } from '../../transport/upload';
+import type { BinaryNaming } from '../../shared/mediaFiles';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { createLimiter } from '../../shared/limiter';
 import type { LaminaApp } from '../../shared/types';
 import type { AppFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
+import { checkedInputs, checkFileInputs, readInputs, type FileInput, type FileInputsOption } from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
@@ -244,16 +244,9 @@ interface CreateOptions {
 	downloadOutputs?: boolean;
 	binaryNaming?: BinaryNaming;
 	binaryPrefix?: string;
-	fileInputs?: { files?: Array<{ input?: string; binaryPropertyName?: string }> };
+	fileInputs?: FileInputsOption;
 	outputs?: string;
 	webhookUrl?: string;
-}
-
-interface FileInput {
-	/** The app's parameter name. */
-	input: string;
-	binaryPropertyName: string;
-	mediaType?: MediaKind;
 }
 
 interface PreparedRun {
@@ -264,94 +257,6 @@ interface PreparedRun {
 	given: Record<string, unknown>;
 	body: IDataObject;
 	qs: IDataObject;
-}
-
-function readInputs(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
-	const mode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
-	if (mode === 'json') {
-		const raw = this.getNodeParameter('inputsJson', itemIndex, '{}') as unknown;
-		const parsed =
-			typeof raw === 'string'
-				? jsonParse<unknown>(raw || '{}', {
-						errorMessage: 'Inputs (JSON) is not valid JSON. Write an object like {"Prompt": "a red bicycle"}.',
-					})
-				: raw;
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-			throw new NodeOperationError(this.getNode(), 'Inputs (JSON) must be an object of input name → value', {
-				description: 'For example {"Prompt": "a red bicycle", "Location": "Studio"}.',
-				itemIndex,
-			});
-		}
-		return parsed as Record<string, unknown>;
-	}
-	const mapped = this.getNodeParameter('inputs', itemIndex, { value: null }) as ResourceMapperValue;
-	return { ...(mapped?.value ?? {}) };
-}
-
-/** "Files as Inputs": each names a URL input of the app and a file the item really has. */
-function checkFileInputs(
-	this: IExecuteFunctions,
-	app: LaminaApp,
-	given: Record<string, unknown>,
-	options: CreateOptions,
-	itemIndex: number,
-): FileInput[] {
-	const parameters = app.parameters ?? [];
-	const urlInputs = parameters.filter((p) => p.type === 'url').map((p) => `"${p.name}"`);
-	return (options.fileInputs?.files ?? []).map((entry) => {
-		const parameter = resolveParameter(parameters, String(entry.input ?? ''));
-		if (!parameter || parameter.type !== 'url') {
-			throw new NodeOperationError(this.getNode(), `Files as Inputs: "${String(entry.input ?? '')}" is not a URL input of "${app.name}"`, {
-				description: urlInputs.length
-					? `Files can go to: ${urlInputs.join(', ')}.`
-					: `"${app.name}" takes no files (it has no URL inputs).`,
-				itemIndex,
-			});
-		}
-		const alsoGiven = Object.keys(given).some(
-			(key) => resolveParameter(parameters, key) === parameter && given[key] !== '' && given[key] != null,
-		);
-		if (alsoGiven) {
-			throw new NodeOperationError(this.getNode(), `Input "${parameter.name}" is given twice: as a value and as a file`, {
-				description: 'Clear its value in the inputs, or remove it from Files as Inputs.',
-				itemIndex,
-			});
-		}
-		const accepted = parameter.accept?.find((kind): kind is MediaKind => ['image', 'video', 'audio'].includes(kind));
-		const checked = checkBinaryProperty.call(this, itemIndex, String(entry.binaryPropertyName ?? 'data'), undefined, {
-			field: 'Files as Inputs → Input Binary Field',
-		});
-		if (parameter.accept?.length && !parameter.accept.includes(checked.mediaType)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Input "${parameter.name}" takes ${parameter.accept.join(' or ')}, but "${checked.propertyName}" is ${checked.mediaType} (${checked.binary.mimeType})`,
-				{ description: `Pass a file of the right kind${accepted ? ` (${accepted})` : ''}.`, itemIndex },
-			);
-		}
-		return { input: parameter.name, binaryPropertyName: checked.propertyName, mediaType: checked.mediaType };
-	});
-}
-
-/** The app's inputs from what the user gave, or an error naming each problem and its fix. */
-function checkedInputs(
-	this: IExecuteFunctions,
-	app: LaminaApp,
-	given: Record<string, unknown>,
-	itemIndex: number,
-): Record<string, unknown> {
-	const { inputs, problems } = validateRunInputs(app.parameters ?? [], given);
-	if (problems.length) {
-		const [first, ...rest] = problems;
-		throw new NodeOperationError(
-			this.getNode(),
-			rest.length ? `${first.message} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : first.message,
-			{
-				description: `Inputs of "${app.name}" that need fixing:\n- ${problems.map((p) => p.message).join('\n- ')}`,
-				itemIndex,
-			},
-		);
-	}
-	return inputs;
 }
 
 /**
@@ -402,7 +307,7 @@ async function prepareRun(
 	const appId = getAppId.call(this, itemIndex);
 	const given = readInputs.call(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
-	const files = checkFileInputs.call(this, app, given, options, itemIndex);
+	const files = checkFileInputs.call(this, app, given, options.fileInputs, itemIndex);
 	// A file counts as the input's value; its asset URL is known only after the upload.
 	const placeholders = Object.fromEntries(files.map((file) => [file.input, 'https://upload.pending/asset']));
 	const inputs = checkedInputs.call(this, app, { ...given, ...placeholders }, itemIndex);
