@@ -65,6 +65,23 @@ export function resolveParameter(parameters: LaminaParameter[], key: string): La
 	);
 }
 
+/**
+ * "Map Automatically": the fields of an incoming item that name an app input, resolved exactly as
+ * Lamina resolves input keys (the parameter's `key`, then its `name`, then its `id`); every other
+ * field of the item is left out.
+ */
+export function autoMapInputs(parameters: LaminaParameter[], item: Record<string, unknown>): Record<string, unknown> {
+	const mapped: Record<string, unknown> = {};
+	for (const [field, value] of Object.entries(item)) {
+		const matches =
+			parameters.some((p) => p.key !== undefined && p.key === field) ||
+			parameters.some((p) => p.name === field) ||
+			parameters.some((p) => p.id === field);
+		if (matches) mapped[field] = value;
+	}
+	return mapped;
+}
+
 function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value === '');
 }
@@ -129,6 +146,8 @@ export function validateRunInputs(parameters: LaminaParameter[], given: Record<s
 	const inputs: Record<string, unknown> = {};
 	const problems: InputProblem[] = [];
 	const names = parameters.map((p) => p.name);
+	/** Which of the user's keys gave each input, to tell when two keys mean the same input. */
+	const givenAs = new Map<string, string>();
 
 	for (const [key, value] of Object.entries(given)) {
 		const parameter = resolveParameter(parameters, key);
@@ -146,8 +165,15 @@ export function validateRunInputs(parameters: LaminaParameter[], given: Record<s
 		}
 		if (isBlank(value)) continue;
 		const checked = checkValue(parameter, value);
+		const earlier = givenAs.get(parameter.name);
 		if (checked.problem) problems.push({ field: parameter.name, message: checked.problem });
-		else inputs[parameter.name] = checked.value;
+		else if (earlier !== undefined && JSON.stringify(inputs[parameter.name]) !== JSON.stringify(checked.value)) {
+			problems.push({
+				field: parameter.name,
+				message: `Input ${quote(parameter.name)} is given twice, as ${quote(earlier)} and as ${quote(key)}, with different values. Keep one.`,
+			});
+		} else inputs[parameter.name] = checked.value;
+		if (earlier === undefined) givenAs.set(parameter.name, key);
 	}
 
 	for (const parameter of parameters) {

@@ -17,7 +17,7 @@ import type { LaminaApp } from '../../shared/types';
 import type { AppFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
-import { checkedInputs, checkFileInputs, readInputs, type FileInput, type FileInputsOption } from './runInputs';
+import { checkedInputs, checkFileInputs, inputValues, readInputs, type FileInput, type FileInputsOption } from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
@@ -305,8 +305,9 @@ async function prepareRun(
 	options: CreateOptions,
 ): Promise<PreparedRun> {
 	const appId = getAppId.call(this, itemIndex);
-	const given = readInputs.call(this, itemIndex);
+	const read = readInputs.call(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
+	const given = inputValues.call(this, read, app, itemIndex);
 	const files = checkFileInputs.call(this, app, given, options.fileInputs, itemIndex);
 	// A file counts as the input's value; its asset URL is known only after the upload.
 	const placeholders = Object.fromEntries(files.map((file) => [file.input, 'https://upload.pending/asset']));

@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { resolveParameter, validateRunInputs } from '../../shared/inputValidation';
+import { autoMapInputs, resolveParameter, validateRunInputs } from '../../shared/inputValidation';
 import type { MediaKind } from '../../shared/mediaFiles';
 import type { LaminaApp } from '../../shared/types';
 import { checkBinaryProperty } from '../../transport/upload';
@@ -22,7 +22,10 @@ export interface FileInput {
 	mediaType?: MediaKind;
 }
 
-export function readInputs(this: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
+/** What the node was given: input values, or "Map Automatically" (take them from the incoming item). */
+export type GivenInputs = { values: Record<string, unknown> } | { fromItem: true };
+
+export function readInputs(this: IExecuteFunctions, itemIndex: number): GivenInputs {
 	const mode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
 	if (mode === 'json') {
 		const raw = this.getNodeParameter('inputsJson', itemIndex, '{}') as unknown;
@@ -38,10 +41,22 @@ export function readInputs(this: IExecuteFunctions, itemIndex: number): Record<s
 				itemIndex,
 			});
 		}
-		return parsed as Record<string, unknown>;
+		return { values: parsed as Record<string, unknown> };
 	}
 	const mapped = this.getNodeParameter('inputs', itemIndex, { value: null }) as ResourceMapperValue;
-	return { ...(mapped?.value ?? {}) };
+	if (mapped?.mappingMode === 'autoMapInputData') return { fromItem: true };
+	return { values: { ...(mapped?.value ?? {}) } };
+}
+
+/** The input values for `app`: as given, or the incoming item's fields that name one of its inputs. */
+export function inputValues(
+	this: IExecuteFunctions,
+	given: GivenInputs,
+	app: LaminaApp,
+	itemIndex: number,
+): Record<string, unknown> {
+	if ('values' in given) return given.values;
+	return autoMapInputs(app.parameters ?? [], this.getInputData()[itemIndex]?.json ?? {});
 }
 
 /** "Files as Inputs": each names a URL input of the app and a file the item really has. */
