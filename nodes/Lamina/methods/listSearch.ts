@@ -1,22 +1,25 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { laminaData } from '../transport';
-import type { LaminaAppSummary } from '../shared/types';
+import { getBaseUrl, laminaData } from '../transport';
+import { MAX_APPS_PER_REQUEST, type LaminaAppSummary } from '../shared/types';
 
-/** The app picker's list: Lamina searches by name and description. */
+/**
+ * The app picker's list. Lamina lists at most 100 apps and can't page, so typing in the picker
+ * searches on Lamina's side (name and description): every app is findable however many there are.
+ */
 export async function searchApps(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const qs = filter ? { search: filter, limit: 100 } : { limit: 100 };
+	const qs = filter ? { search: filter, limit: MAX_APPS_PER_REQUEST } : { limit: MAX_APPS_PER_REQUEST };
 	const apps = (await laminaData.call(this, { method: 'GET', path: '/v1/apps', qs })) as LaminaAppSummary[];
-	const baseUrl = (await this.getCredentials('laminaApi')).baseUrl as string | undefined;
+	const baseUrl = await getBaseUrl.call(this);
 	return {
 		results: (Array.isArray(apps) ? apps : []).map((app) => ({
 			name: app.name || app.appId,
 			value: app.appId,
 			description: app.description,
-			url: baseUrl ? `${baseUrl.replace(/\/+$/, '')}/apps/${app.appId}` : undefined,
+			url: `${baseUrl}/apps/${app.appId}`,
 		})),
 	};
 }

@@ -59,3 +59,6 @@ export interface LaminaRun {
 }
 
 export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'];
+
+/** Lamina's largest page of apps (`GET /v1/apps?limit=`); the API has no offset for apps. */
+export const MAX_APPS_PER_REQUEST = 100;

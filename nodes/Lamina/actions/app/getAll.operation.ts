@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
-import type { LaminaAppSummary } from '../../shared/types';
+import { MAX_APPS_PER_REQUEST, type LaminaAppSummary } from '../../shared/types';
 import { returnAllAndLimit } from '../listFields';
 
 export const description: INodeProperties[] = [
-	...returnAllAndLimit('app', 'getAll'),
+	...returnAllAndLimit('app', 'getAll', {
+		maxLimit: MAX_APPS_PER_REQUEST,
+		hint: `Lamina lists at most ${MAX_APPS_PER_REQUEST} apps in one answer and has no paging: with more apps than that, use Filters → Search to narrow the list.`,
+	}),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -28,9 +31,11 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as { search?: string };
-	const qs: IDataObject = {};
+	const limit = returnAll
+		? MAX_APPS_PER_REQUEST
+		: Math.min(MAX_APPS_PER_REQUEST, this.getNodeParameter('limit', itemIndex, 50) as number);
+	const qs: IDataObject = { limit };
 	if (filters.search) qs.search = filters.search;
-	if (!returnAll) qs.limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 
 	const apps = (await laminaData.call(this, {
 		method: 'GET',
@@ -38,6 +43,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs,
 		itemIndex,
 	})) as LaminaAppSummary[];
-	const list = Array.isArray(apps) ? apps : [];
-	return (returnAll ? list : list.slice(0, qs.limit as number)) as unknown as IDataObject[];
+	const list = (Array.isArray(apps) ? apps : []).slice(0, limit);
+	if (returnAll && list.length >= MAX_APPS_PER_REQUEST) {
+		this.addExecutionHints({
+			message: `Lamina lists at most ${MAX_APPS_PER_REQUEST} apps at once; there may be more. Use Filters → Search to find the others.`,
+			location: 'outputPane',
+		});
+	}
+	return list as unknown as IDataObject[];
 }
