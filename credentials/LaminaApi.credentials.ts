@@ -72,8 +72,18 @@ export class LaminaApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/v1/apps',
 			qs: { limit: 1 },
+			// Lamina's API never redirects; following one would carry the key to another host.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message:
+						'This Base URL redirects to another address, so the test stopped there and the API key was not sent on. Set Base URL to the address Lamina’s API answers at itself.',
+				},
+			})),
 			{
 				type: 'responseCode',
 				properties: {

@@ -2,7 +2,7 @@
  * A workspace with more apps than Lamina lists in one answer (at most 100, and no offset):
  * Get Many asks for the largest page, and the app picker finds any app by searching on Lamina.
  */
-import type { INodeListSearchResult } from 'n8n-workflow';
+import type { INodeListSearchResult, INodeType } from 'n8n-workflow';
 
 import { callEditorMethod, laminaNode } from '../harness/engine';
 import { fixtureApps } from '../simulator';
@@ -36,9 +36,8 @@ test('a Limit above 100 gets 100 instead of an error from Lamina', async () => {
 });
 
 test('Limit and Return All describe what happens beyond 100', async () => {
-	const { nodes } = ctx.engine;
-	const description = (nodes.get('n8n-nodes-lamina.lamina') as { description: { properties: Array<Record<string, unknown>> } }).description;
-	const forAppList = description.properties.filter(
+	const { properties } = (ctx.engine.nodes.get('n8n-nodes-lamina.lamina') as INodeType).description;
+	const forAppList = properties.filter(
 		(p) => (p.displayOptions as { show?: { resource?: string[] } } | undefined)?.show?.resource?.includes('app'),
 	);
 	const limit = forAppList.find((p) => p.name === 'limit')!;

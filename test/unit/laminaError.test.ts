@@ -77,3 +77,26 @@ describe('describeLaminaError', () => {
 		expect(flattenValidationDetails({ field: 'Prompt', error: 'missing' })).toEqual(['"Prompt": missing']);
 	});
 });
+
+describe('a redirect from the Base URL', () => {
+	test('names where it points and the Base URL that means', () => {
+		const described = describeLaminaError({
+			statusCode: 308,
+			baseUrl: 'http://lamina.example',
+			redirectTo: 'https://app.uselamina.ai/v1/runs/run_1/wait?timeout=60',
+			requestPath: '/v1/runs/run_1/wait?timeout=60',
+			attempts: 1,
+		});
+		expect(described.message).toBe(
+			'The Base URL http://lamina.example redirects to https://app.uselamina.ai/v1/runs/run_1/wait?timeout=60; put https://app.uselamina.ai in the credential',
+		);
+		expect(described).toMatchObject({ code: 'REDIRECT', httpCode: '308', retryable: false });
+	});
+
+	test('a redirect to somewhere unrelated, or to nowhere, still says what to do', () => {
+		const elsewhere = describeLaminaError({ statusCode: 302, baseUrl, redirectTo: 'https://login.example/sso', requestPath: '/v1/apps', attempts: 1 });
+		expect(elsewhere.message).toBe(`The Base URL ${baseUrl} redirects to https://login.example/sso; put that address in the credential`);
+		const nowhere = describeLaminaError({ statusCode: 301, baseUrl, attempts: 1 });
+		expect(nowhere.message).toMatch(/answers with a redirect \(HTTP 301\) without saying where/);
+	});
+});

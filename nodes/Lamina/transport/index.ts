@@ -12,7 +12,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
 import { describeLaminaError } from './laminaError';
-import { networkErrorCode, type FullResponse } from './network';
+import { headerOf, networkErrorCode, type FullResponse } from './network';
 import { decideRetry, parseRetryAfter } from './retryPolicy';
 import { rateLimitPacer } from './rateLimitPacer';
 
@@ -77,6 +77,27 @@ function cancelSignal(context: LaminaContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
+/** Where a 3xx answer points, as an absolute URL. */
+function redirectTarget(response: FullResponse | undefined, requestUrl: string): string | undefined {
+	if (!response || response.statusCode < 300 || response.statusCode >= 400) return undefined;
+	const location = headerOf(response.headers, 'location');
+	if (typeof location !== 'string' || location === '') return undefined;
+	try {
+		return new URL(location, requestUrl).toString();
+	} catch {
+		return location;
+	}
+}
+
+/** The path and query of a request as the server sees it, e.g. `/v1/apps?limit=1`. */
+function requestPathOf(options: IHttpRequestOptions): string {
+	const url = new URL(options.url);
+	for (const [key, value] of Object.entries(options.qs ?? {})) {
+		if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+	}
+	return `${url.pathname}${url.search}`;
+}
+
 /**
  * The single door to Lamina's HTTP API: authentication through the credential, bounded retries
  * (Retry-After honoured), pacing by RateLimit-* headers, and errors a user can act on.
@@ -102,6 +123,8 @@ export async function laminaRequest<T = unknown>(
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			abortSignal: signal,
+			// Lamina's API never redirects; following one would carry the key to another host.
+			disableFollowRedirect: true,
 		};
 
 		let response: FullResponse | undefined;
@@ -122,7 +145,7 @@ export async function laminaRequest<T = unknown>(
 			});
 		}
 		if (response) pacer.afterResponse(response.statusCode, response.headers);
-		if (response && (response.statusCode < 400 || request.acceptStatuses?.includes(response.statusCode))) {
+		if (response && (response.statusCode < 300 || request.acceptStatuses?.includes(response.statusCode))) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
 
@@ -152,6 +175,8 @@ export async function laminaRequest<T = unknown>(
 			baseUrl,
 			subject: request.subject,
 			attempts: attempt,
+			redirectTo: redirectTarget(response, options.url),
+			requestPath: requestPathOf(options),
 		});
 		// Not `code`: NodeApiError would swap our message for its generic one for codes like ECONNREFUSED.
 		const errorResponse: JsonObject = {

@@ -12,6 +12,10 @@ export interface LaminaFailure {
 	/** What the request was about, e.g. `app "app_123"`, for NOT_FOUND and FORBIDDEN. */
 	subject?: string;
 	attempts: number;
+	/** A 3xx answer's Location, resolved against the request URL. */
+	redirectTo?: string;
+	/** The path and query that was asked for, to tell which base URL a redirect points at. */
+	requestPath?: string;
 }
 
 export interface DescribedLaminaError {
@@ -88,6 +92,27 @@ function bodyString(body: unknown, key: string): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/**
+ * Lamina's API never redirects, and following one would carry the API key to wherever it points:
+ * say where it points, and which Base URL that means (the redirect with the asked-for path cut off).
+ */
+function describeRedirect(failure: LaminaFailure, statusCode: number): DescribedLaminaError {
+	const target = failure.redirectTo;
+	const path = failure.requestPath ?? '';
+	const suggested = target && path && target.endsWith(path) ? target.slice(0, -path.length).replace(/\/+$/, '') : undefined;
+	const where = target ? `redirects to ${target}` : `answers with a redirect (HTTP ${statusCode}) without saying where`;
+	return {
+		message: `The Base URL ${failure.baseUrl} ${where}; put ${suggested ?? 'that address'} in the credential`,
+		description:
+			`Lamina's API does not redirect, so the request was not followed and the API key was not sent there. ` +
+			`Open the Lamina API credential and set Base URL to ${suggested ?? 'the address Lamina gave you'}. (Code: REDIRECT)`,
+		code: 'REDIRECT',
+		httpCode: String(statusCode),
+		retryable: false,
+		details: [],
+	};
+}
+
 export function describeLaminaError(failure: LaminaFailure): DescribedLaminaError {
 	const { statusCode, body, baseUrl, subject } = failure;
 	const tried = failure.attempts > 1 ? ` (tried ${failure.attempts} times)` : '';
@@ -108,6 +133,8 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 			details: [],
 		};
 	}
+
+	if (statusCode >= 300 && statusCode < 400) return describeRedirect(failure, statusCode);
 
 	const code = bodyString(body, 'code') ?? CODE_BY_STATUS[statusCode] ?? `HTTP_${statusCode}`;
 	const requestId = bodyString(body, 'requestId');
