@@ -5,7 +5,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { createEngine, type Engine } from '../harness/engine';
-import { startLaminaSimulator, type LaminaSimulator } from '../simulator';
+import { fixtureApps, startLaminaSimulator, type LaminaSimulator } from '../simulator';
 import { runAppJsonNode } from '../support/runNodes';
 
 let sim: LaminaSimulator;
@@ -100,5 +100,43 @@ describe('Files as Inputs', () => {
 		const { error } = await engine.run([node], { inputItems: [await photoItem()] });
 		expect(error?.message).toBe('Input "Product Image" is given twice: as a value and as a file');
 		expect(sim.counters.runsStarted).toBe(0);
+	});
+
+	describe('when Lamina rejects inputs because the app changed since its definition was cached', () => {
+		const video = () => fixtureApps().find((app) => app.appId === 'app_video')!;
+		const fileNode = (appId: string, inputsJson: string, input: string) =>
+			runAppJsonNode(appId, inputsJson, { options: { fileInputs: { files: [{ input, binaryPropertyName: 'data' }] } } });
+
+		test('the one retry carries the same uploaded file', async () => {
+			sim.addApp({ ...video(), appId: 'app_clip' });
+			await engine.run([fileNode('app_clip', '{"duration": "5s"}', 'Product Image')], { inputItems: [await photoItem()] });
+			// Lamina renames Duration; the cached definition would still send "Duration".
+			sim.addApp({ ...video(), appId: 'app_clip', parameters: video().parameters.map((p) => (p.key === 'duration' ? { ...p, name: 'Clip Length' } : p)) });
+			sim.resetCounters();
+			const { items, error } = await engine.run([fileNode('app_clip', '{"duration": "10s"}', 'Product Image')], {
+				inputItems: [await photoItem()],
+			});
+			expect(error).toBeUndefined();
+			expect(sim.counters.requests['POST /v1/apps/:appId/runs']).toBe(2); // rejected (nothing started), then accepted
+			expect(sim.counters.runsStarted).toBe(1);
+			expect(sim.counters.uploads).toBe(1); // the file went up once
+			const inputs = sim.runs.get(items[0].json.runId as string)!.inputs as Record<string, string>;
+			expect(inputs).toEqual({ 'Clip Length': '10s', 'Product Image': expect.stringMatching(new RegExp(`^${sim.url}/assets/`)) });
+		});
+
+		test('a file input the app no longer has: no retry, and the error names it', async () => {
+			sim.addApp({ ...video(), appId: 'app_clip2' });
+			await engine.run([fileNode('app_clip2', '{}', 'Product Image')], { inputItems: [await photoItem()] });
+			sim.addApp({
+				...video(),
+				appId: 'app_clip2',
+				parameters: video().parameters.map((p) => (p.key === 'product_image' ? { ...p, name: 'Product Photo', key: 'product_photo', id: 'prm_v9' } : p)),
+			});
+			sim.resetCounters();
+			const { error } = await engine.run([fileNode('app_clip2', '{}', 'Product Image')], { inputItems: [await photoItem()] });
+			expect(error?.message).toMatch(/This app has no input "Product Image"\. Did you mean "Product Photo"\?/);
+			expect(sim.counters.requests['POST /v1/apps/:appId/runs']).toBe(1);
+			expect(sim.counters.runsStarted).toBe(0);
+		});
 	});
 });

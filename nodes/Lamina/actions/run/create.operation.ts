@@ -275,6 +275,8 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 			subject: `app "${run.app.appId}"`,
 			itemIndex,
 		});
+	// Files become asset URLs just before the start; a retry below sends the same ones again.
+	const assets: Record<string, string> = {};
 	if (run.files.length) {
 		const inputs = { ...(run.body.inputs as IDataObject) };
 		for (const file of run.files) {
@@ -282,6 +284,7 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 				field: 'Files as Inputs → Input Binary Field',
 			});
 			inputs[file.input] = asset.assetUrl;
+			assets[file.requested] = asset.assetUrl;
 		}
 		run = { ...run, body: { ...run.body, inputs } };
 	}
@@ -291,7 +294,8 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 		const rejected = asNodeError(this, error, itemIndex);
 		if (rejected.context.laminaCode !== 'VALIDATION_ERROR') throw rejected;
 		const fresh = await fetchApp.refresh(run.app.appId, itemIndex);
-		const inputs = checkedInputs.call(this, fresh, run.given, itemIndex);
+		// A file input the newer definition no longer has fails this check: then nothing is retried.
+		const inputs = checkedInputs.call(this, fresh, { ...run.given, ...assets }, itemIndex);
 		if (JSON.stringify(inputs) === JSON.stringify(run.body.inputs)) throw rejected;
 		return normaliseRun(await post({ ...run.body, inputs: inputs as IDataObject }));
 	}

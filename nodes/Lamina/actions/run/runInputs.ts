@@ -18,6 +18,8 @@ export interface FileInputsOption {
 export interface FileInput {
 	/** The app's parameter name. */
 	input: string;
+	/** The input as the user named it (a name, key or id), to find it again in a newer definition. */
+	requested: string;
 	binaryPropertyName: string;
 	mediaType?: MediaKind;
 }
@@ -99,7 +101,12 @@ export function checkFileInputs(
 				{ description: `Pass a file of the right kind${accepted ? ` (${accepted})` : ''}.`, itemIndex },
 			);
 		}
-		return { input: parameter.name, binaryPropertyName: checked.propertyName, mediaType: checked.mediaType };
+		return {
+			input: parameter.name,
+			requested: String(entry.input),
+			binaryPropertyName: checked.propertyName,
+			mediaType: checked.mediaType,
+		};
 	});
 }
 
