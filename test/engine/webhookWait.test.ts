@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { startTriggerEndpoint, type TriggerEndpoint } from '../harness/triggerEndpoint';
 import { useSimulator } from '../support/context';
 import { post, until } from '../support/trigger';
+import { addCustomDataTestNode, customDataNode } from '../support/customDataNode';
 import { runAppJsonNode } from '../support/runNodes';
 
 const ctx = useSimulator({ runDurationMs: 150, timeScale: 0.01, rateLimitPerMinute: 10_000 });
@@ -50,4 +51,62 @@ test('"Wait for Webhook" with several items is refused before any run starts', a
 	const result = await ctx.engine.run([node], { input: [{}, {}] });
 	expect(result.error?.message).toBe('Wait Mode "Wait for Webhook" takes one item; this node received 2');
 	expect(ctx.sim.counters.runsStarted).toBe(0);
+});
+
+/** Runs Run App in Wait for Webhook mode with its resume URL pointing at a fresh endpoint. */
+async function waitingRunApp(appId: string, inputs: string) {
+	const node = runAppJsonNode(appId, inputs, { waitMode: 'webhook' });
+	const resume = await startTriggerEndpoint(ctx.engine, node);
+	endpoint = resume;
+	ctx.engine.webhookWaitingBaseUrl = resume.url.replace(/\/webhook\/lamina$/, '/webhook-waiting');
+	const result = await ctx.engine.run([node]);
+	ctx.engine.webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting';
+	// What n8n loads from its database and hands to the resume call.
+	resume.waitingExecution = result.run.data;
+	return { resume, result, runId: result.items[0].json.runId as string };
+}
+
+test('a failed run resumes with the same error item as Continue On Fail, not as a success', async () => {
+	const { resume, runId } = await waitingRunApp('app_fails', '{"Prompt": "x"}');
+	await until(() => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status === 200), 'the resume call');
+	expect(resume.executions).toHaveLength(1);
+	const [item] = resume.executions[0];
+
+	const underContinueOnFail = await ctx.engine.run([runAppJsonNode('app_fails', '{"Prompt": "x"}', {}, { continueOnFail: true })]);
+	// The same item, but for the run ID each of the two runs got.
+	const withoutRunId = (json: IDataObject) => JSON.parse(JSON.stringify(json).replaceAll(String(json.runId), 'RUN')) as IDataObject;
+	expect(withoutRunId(item.json)).toEqual(withoutRunId(underContinueOnFail.items[0].json));
+	expect(item.json.runId).toBe(runId);
+	expect(item.json).toMatchObject({ status: 'failed', error: expect.stringMatching(/failed: Model crashed: out of memory/) });
+	expect(item.json.outputErrors).toEqual([expect.stringContaining('Generation failed')]);
+	expect(item.pairedItem).toEqual({ item: 0 });
+});
+
+test('a signed call for another run is refused (403) and the execution keeps waiting for its own', async () => {
+	ctx.sim.setAppBehaviour('app_caption', { durationMs: 1500 });
+	try {
+		const { resume, runId } = await waitingRunApp('app_caption', '{"Topic": "tea"}');
+		// Someone else's run, genuinely signed by Lamina, sent to this execution's resume URL.
+		const otherBody = JSON.stringify({ data: { runId: 'run_someone_else', status: 'completed', outputs: [] } });
+		const other = await post(ctx.sim.runs.get(runId)!.webhookUrl!, otherBody, ctx.sim.signWebhook(otherBody));
+		expect(other.status).toBe(403);
+		expect(resume.executions).toHaveLength(0);
+
+		await until(() => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status === 200), 'the resume call');
+		expect(resume.executions).toHaveLength(1);
+		expect(resume.executions[0][0].json).toMatchObject({ runId, status: 'completed' });
+	} finally {
+		ctx.sim.setAppBehaviour('app_caption', { durationMs: 150 });
+	}
+});
+
+test('with no free custom data key, Wait for Webhook refuses before any run starts', async () => {
+	addCustomDataTestNode(ctx.engine);
+	const node = runAppJsonNode('app_portrait', '{"Prompt": "x"}', { waitMode: 'webhook' });
+	const result = await ctx.engine.run([customDataNode(10), node]);
+	expect(result.error?.message).toBe('Wait Mode "Wait for Webhook" needs two of the execution’s custom data keys, and none are free');
+	expect(ctx.sim.counters.requests['POST /v1/apps/:appId/runs'] ?? 0).toBe(0);
+
+	const roomForTwo = await ctx.engine.run([customDataNode(8), node]);
+	expect(roomForTwo.status).toBe('waiting');
 });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, IWebhookData, IWorkflowBase } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IRunExecutionData, IWebhookData, IWorkflowBase } from 'n8n-workflow';
 
 import type { Engine, WorkflowNode } from './engine';
 
@@ -17,6 +17,11 @@ export interface TriggerEndpoint {
 	settled(): Promise<void>;
 	/** Lets running executions end (as n8n does when it shuts down), then stops listening. */
 	close(): Promise<void>;
+	/**
+	 * The waiting execution a resume call is for (Run App's Wait for Webhook): its run data, as
+	 * n8n loads it from the database and hands to the node's webhook().
+	 */
+	waitingExecution?: IRunExecutionData;
 }
 
 type ExpressLikeResponse = http.ServerResponse & {
@@ -62,6 +67,8 @@ export async function startTriggerEndpoint(
 	const running = new Set<Promise<void>>();
 	const failures: Error[] = [];
 	let database = copy(storedStaticData);
+	// Assigned once listening; the handler reads what the test set on it since.
+	let endpoint: TriggerEndpoint | undefined;
 
 	const server = http.createServer(async (req, rawRes) => {
 		const res = rawRes as ExpressLikeResponse;
@@ -105,9 +112,11 @@ export async function startTriggerEndpoint(
 				workflowId: workflow.id,
 				workflowExecuteAdditionalData: additionalData,
 			} as IWebhookData;
-			const context = new WebhookContext(workflow, fullNode, additionalData, mode, webhookData, [], null);
+			const isTrigger = nodeType.description.group.includes('trigger');
+			const waiting = isTrigger ? null : (endpoint?.waitingExecution ?? null);
+			const context = new WebhookContext(workflow, fullNode, additionalData, mode, webhookData, [], waiting);
 			const result = await nodeType.webhook!.call(context);
-			if (result.workflowData && !nodeType.description.group.includes('trigger')) {
+			if (result.workflowData && !isTrigger) {
 				// A waiting execution's resume call (Run App's Wait for Webhook): what webhook() put out
 				// becomes the waiting node's output; nothing starts afresh.
 				executions.push(result.workflowData[0]);
@@ -141,7 +150,7 @@ export async function startTriggerEndpoint(
 		while (running.size) await Promise.all(running);
 		if (failures.length) throw failures[0];
 	};
-	return {
+	endpoint = {
 		url: `http://127.0.0.1:${port}/webhook/lamina`,
 		executions,
 		responses,
@@ -157,4 +166,5 @@ export async function startTriggerEndpoint(
 			});
 		},
 	};
+	return endpoint;
 }

@@ -4,6 +4,10 @@ import { shapeRun, simplifyRun } from '../../shared/runShape';
 
 export const DEFAULT_MAX_WAIT_SECONDS = 600;
 
+/** Where Wait for Webhook keeps the run it waits for: the execution's custom data. */
+export const WAITED_RUN_KEY = 'laminaRunId';
+export const WAITED_APP_KEY = 'laminaAppId';
+
 export function maxWaitOption(operations: string[]): INodeProperties {
 	return {
 		displayName: 'Max Wait Time (Seconds)',

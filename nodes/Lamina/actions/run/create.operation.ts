@@ -19,7 +19,7 @@ import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
 import { checkedInputs, checkFileInputs, inputValues, readInputs, type FileInput, type FileInputsOption } from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
-import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption } from './common';
+import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption, WAITED_APP_KEY, WAITED_RUN_KEY } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['create'] };
@@ -107,6 +107,14 @@ export const description: INodeProperties[] = [
 		...maxWaitOption(['create']),
 		description:
 			'How long the execution waits for Lamina’s call. When it runs out, n8n goes on with this node’s input item, as with its own Wait node; the run is not cancelled, and its ID stays in the execution’s custom data as laminaRunId.',
+		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
+	},
+	{
+		displayName:
+			'A failed or cancelled run can’t stop the workflow in this mode (n8n resumes a waiting node without running it again): it comes out as an item with error, runId, status and outputErrors, as under Continue On Fail. Check {{ $json.error }} in an If node.',
+		name: 'webhookFailureNotice',
+		type: 'notice',
+		default: '',
 		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
 	},
 	simplifyOption(['create']),
@@ -222,13 +230,27 @@ function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string)
 /**
  * If Max Wait Time passes before Lamina calls, n8n resumes the execution with this node's input
  * item (what it put out while waiting is dropped), so the run ID is kept in the execution's custom
- * data (`$execution.customData.get('laminaRunId')`, also shown in the executions list).
+ * data (`$execution.customData.get('laminaRunId')`, also shown in the executions list). The resume
+ * call checks it too: only the run this execution waits for resumes it. The keys are reserved
+ * before the run starts, so a workflow that already uses n8n's 10 custom data keys is told at once.
  */
-function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string): void {
+function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string, itemIndex: number): void {
+	let problem: string | undefined;
 	try {
-		context.customData.setAll({ laminaRunId: runId, laminaAppId: appId });
-	} catch {
-		// n8n keeps at most 10 custom data keys; a workflow that used them all keeps its own.
+		context.customData.setAll({ [WAITED_RUN_KEY]: runId, [WAITED_APP_KEY]: appId });
+	} catch (error) {
+		problem = (error as Error).message;
+	}
+	// Past n8n's 10 keys a new key is dropped without a word: read it back.
+	if (problem !== undefined || context.customData.get(WAITED_RUN_KEY) !== runId) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Wait Mode "Wait for Webhook" needs two of the execution’s custom data keys, and none are free',
+			{
+				description: `It keeps the run ID (${WAITED_RUN_KEY}) and app ID (${WAITED_APP_KEY}) there, and n8n keeps at most 10 keys per execution. Set fewer in earlier nodes, or use "Wait for Completion".${problem ? ` (${problem})` : ''}`,
+				itemIndex,
+			},
+		);
 	}
 }
 
@@ -327,6 +349,7 @@ async function prepareRun(
 			});
 		}
 		qs.webhook = resumeUrlFor.call(this, itemIndex, app.appId);
+		keepRunIdInExecution(this, 'not started yet', app.appId, itemIndex);
 	} else if (webhookUrl) {
 		if (!isHttpUrl(webhookUrl)) {
 			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
@@ -407,7 +430,7 @@ export async function execute(
 				const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 				if (waitMode === 'webhook') {
 					const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
-					keepRunIdInExecution(this, queued.runId, run.app.appId);
+					keepRunIdInExecution(this, queued.runId, run.app.appId, itemIndex);
 					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 				}
 				if (waitMode !== 'wait') {
