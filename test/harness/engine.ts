@@ -173,6 +173,14 @@ export class Engine {
 	}
 
 	async run(nodes: WorkflowNode[], options: RunOptions = {}): Promise<RunResult> {
+		return await this.start(nodes, options).result;
+	}
+
+	/**
+	 * Starts an execution and hands back how to stop it, as n8n's "Stop execution" does
+	 * (the execution's abort signal fires and n8n records it as canceled at once).
+	 */
+	start(nodes: WorkflowNode[], options: RunOptions = {}): RunningExecution {
 		const workflow = this.workflow(nodes, undefined, options.staticData);
 		const startNode = workflow.getNode(nodes[0].name)!;
 		const executionId = `exec-${Math.random().toString(36).slice(2)}`;
@@ -203,19 +211,30 @@ export class Engine {
 			options.mode ?? 'manual',
 			runExecutionData,
 		);
-		await execute.processRunExecutionData(workflow);
-		const run = await finished;
-		const outputNode = options.outputNode ?? nodes[nodes.length - 1].name;
-		const taskData = run.data.resultData.runData[outputNode]?.[0];
-		return {
-			run,
-			executionId,
-			status: run.status,
-			items: taskData?.data?.main?.[0] ?? [],
-			error: run.data.resultData.error as RunResult['error'],
-			newStaticData,
-		};
+		const processing = execute.processRunExecutionData(workflow);
+		// A cancelled execution's promise rejects; its result comes through the hook above.
+		processing.catch(() => undefined);
+		const result = finished.then((run) => {
+			const outputNode = options.outputNode ?? nodes[nodes.length - 1].name;
+			const taskData = run.data.resultData.runData[outputNode]?.[0];
+			return {
+				run,
+				executionId,
+				status: run.status,
+				items: taskData?.data?.main?.[0] ?? [],
+				error: run.data.resultData.error as RunResult['error'],
+				newStaticData,
+			};
+		});
+		return { executionId, cancel: () => processing.cancel(), result };
 	}
+}
+
+export interface RunningExecution {
+	executionId: string;
+	/** n8n's "Stop execution". */
+	cancel(): void;
+	result: Promise<RunResult>;
 }
 
 /**

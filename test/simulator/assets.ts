@@ -69,10 +69,16 @@ export function receiveUpload(ctx: RequestContext, sim: SimState): void {
 	if (!pending) throw new HttpError(404, 'NOT_FOUND', `Upload "${assetId}" not found or expired`);
 	const chunks: Buffer[] = [];
 	let bytes = 0;
+	const pace = sim.uploadBytesPerSecond;
 	ctx.req.on('data', (chunk: Buffer) => {
 		bytes += chunk.length;
 		if (bytes <= KEEP_BYTES_UP_TO) chunks.push(chunk);
 		else chunks.length = 0;
+		if (pace) {
+			// A slow storage: read on at its pace (reading also notices a client that went away).
+			ctx.req.pause();
+			void sim.timers.sleep((chunk.length / pace) * 1000).then(() => ctx.req.resume());
+		}
 	});
 	ctx.req.on('end', () => {
 		const contentType = String(ctx.req.headers['content-type'] ?? pending.contentTypeHint);

@@ -20,7 +20,12 @@ export function serveOutputFile(ctx: RequestContext, sim: SimState): void {
 		'cache-control': 'public, max-age=31536000, immutable',
 	});
 	if (ctx.method === 'HEAD') return void ctx.res.end();
-	pipeline(generatedMedia(bytes, match[2]), ctx.res, () => {
+	const pacing = {
+		bytesPerSecond: run.behaviour.outputBytesPerSecond,
+		stallAfterBytes: run.behaviour.outputStallAfterBytes,
+		sleep: (ms: number) => sim.timers.sleep(ms),
+	};
+	pipeline(generatedMedia(bytes, match[2], pacing), ctx.res, () => {
 		// A client that stops reading early is not an error worth reporting.
 	});
 }

@@ -29,22 +29,42 @@ export function contentTypeFor(filename: string, fallback = 'application/octet-s
 	return CONTENT_TYPES[ext] ?? fallback;
 }
 
-/** Exactly `total` bytes: the extension's magic bytes, then filler. */
-export function generatedMedia(total: number, extension: string): Readable {
+export interface Pacing {
+	/** About this many bytes a second; default as fast as the client reads. */
+	bytesPerSecond?: number;
+	/** Stop after this many bytes without ending the stream. */
+	stallAfterBytes?: number;
+	/** How the pacing waits (the simulator's timers, so close() ends them). */
+	sleep: (ms: number) => Promise<void>;
+}
+
+/** Exactly `total` bytes: the extension's magic bytes, then filler; paced or stalled when asked. */
+export function generatedMedia(total: number, extension: string, pacing?: Pacing): Readable {
 	const filler = Buffer.alloc(CHUNK, 0x5a);
 	const magic = (MAGIC[extension] ?? Buffer.alloc(0)).subarray(0, total);
 	let sent = 0;
+	const stallAt = pacing?.stallAfterBytes ?? Infinity;
+	const paced = pacing?.bytesPerSecond ? CHUNK / pacing.bytesPerSecond : 0;
 	return new Readable({
 		highWaterMark: CHUNK,
 		read() {
-			if (sent >= total) return void this.push(null);
-			if (sent === 0 && magic.length > 0) {
-				sent += magic.length;
-				return void this.push(Buffer.from(magic));
+			if (sent >= stallAt) return; // never pushes again: the client sees the body stall
+			if (paced > 0 && sent > 0) {
+				void pacing!.sleep(paced * 1000).then(() => this.push(nextChunk()));
+				return;
 			}
-			const size = Math.min(CHUNK, total - sent);
-			sent += size;
-			this.push(filler.subarray(0, size));
+			this.push(nextChunk());
 		},
 	});
+
+	function nextChunk(): Buffer | null {
+		if (sent >= total) return null;
+		if (sent === 0 && magic.length > 0) {
+			sent += magic.length;
+			return Buffer.from(magic);
+		}
+		const size = Math.min(CHUNK, total - sent, stallAt - sent);
+		sent += size;
+		return filler.subarray(0, size);
+	}
 }

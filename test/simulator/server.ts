@@ -12,7 +12,7 @@ import { matchRoute, ROUTE_NAMES, routeName } from './routes';
 import { publicRun, RunStore } from './runs';
 import type { SimState } from './state';
 import { TimerSet } from './timers';
-import type { AppBehaviour, Fault, LaminaSimulator, SimApp, SimRun, SimulatorOptions, WebhookDelivery } from './types';
+import type { AppBehaviour, Fault, LaminaSimulator, LoggedRequest, SimApp, SimRun, SimulatorOptions, WebhookDelivery } from './types';
 import { SigningKeys, WebhookSender } from './webhooks';
 
 const FAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -82,6 +82,12 @@ function createHandler(sim: SimState, limiter: RateLimiter, faults: FaultList) {
 		const name = found ? routeName(found.route) : undefined;
 		const counterKey = `${method} ${name ?? url.pathname}`;
 		sim.counters.requests[counterKey] = (sim.counters.requests[counterKey] ?? 0) + 1;
+		const logged: LoggedRequest = { route: counterKey, receivedAt: Date.now() };
+		sim.requestLog.push(logged);
+		res.once('close', () => {
+			logged.closedAt = Date.now();
+			logged.completed = res.writableFinished;
+		});
 
 		const oldPath = url.pathname.startsWith('/api/');
 		const ctx: RequestContext = {
@@ -148,6 +154,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		apps: new Map(fixtureApps().map((app) => [app.appId, app])),
 		behaviours: new Map<string, Partial<AppBehaviour>>([[APPS.fails, { fail: FAILING_APP_ERROR }]]),
 		counters: { requests: {}, runsStarted: 0, signingKeyFetches: 0, uploads: 0 },
+		requestLog: [],
 		timers,
 		runs: new RunStore({ timers, baseUrl: () => sim.url, onTerminal: (run) => deliverWebhook(run) }),
 		legacyRuns: new Set(),
@@ -177,6 +184,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		workspaceId: sim.workspaceId,
 		counters: sim.counters,
 		webhookDeliveries: deliveries,
+		requestLog: sim.requestLog,
 		runs: sim.runs.runs,
 		uploadedAssets: sim.assets.uploaded,
 		resetCounters() {
@@ -185,6 +193,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 			sim.counters.runsStarted = 0;
 			sim.counters.signingKeyFetches = 0;
 			sim.counters.uploads = 0;
+			sim.requestLog.length = 0;
 		},
 		injectFault: (fault) => faults.add(fault),
 		clearFaults: () => faults.clear(),
@@ -196,6 +205,9 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 			if (behaviour) sim.behaviours.set(app.appId, { ...behaviourOverrides(app.appId), ...behaviour });
 		},
 		setRateLimit: (perMinute, windowMs) => limiter.configure(perMinute, windowMs),
+		setUploadPace(bytesPerSecond) {
+			sim.uploadBytesPerSecond = bytesPerSecond;
+		},
 		rotateSigningKey: (opts) => keys.rotate(opts?.keepOld ?? false),
 		signWebhook: (rawBody, timestamp) => keys.headersFor(rawBody, timestamp),
 		signingKeys: () => keys.list(),

@@ -3,7 +3,7 @@ import type { AssetStore } from './assets';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
-import type { AppBehaviour, SimApp, SimCounters, WebhookDelivery } from './types';
+import type { AppBehaviour, LoggedRequest, SimApp, SimCounters, WebhookDelivery } from './types';
 import type { SigningKeys, WebhookSender } from './webhooks';
 
 export interface ResolvedOptions {
@@ -24,6 +24,7 @@ export interface SimState {
 	/** Per-app overrides of the default behaviour. */
 	behaviours: Map<string, Partial<AppBehaviour>>;
 	counters: SimCounters;
+	requestLog: LoggedRequest[];
 	timers: TimerSet;
 	runs: RunStore;
 	/** Runs started through the old `/api/...` paths: their webhooks carry `executionId`. */
@@ -32,6 +33,8 @@ export interface SimState {
 	webhooks: WebhookSender;
 	deliveries: WebhookDelivery[];
 	assets: AssetStore;
+	/** Uploads are read at about this many bytes a second; undefined: as fast as they come. */
+	uploadBytesPerSecond?: number;
 	/** Long-polls and streams still open: close() ends each. */
 	openResponses: Set<() => void>;
 }

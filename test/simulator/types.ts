@@ -71,6 +71,10 @@ export interface AppBehaviour {
 	outputBytes?: number;
 	/** Output indexes that end with status 'error' while the run completes. */
 	failOutputs?: number[];
+	/** Serve output files at about this many bytes a second (default: as fast as possible). */
+	outputBytesPerSecond?: number;
+	/** Send this many bytes of each output file, then nothing more, keeping the connection open. */
+	outputStallAfterBytes?: number;
 }
 
 export interface Fault {
@@ -160,6 +164,17 @@ export interface SigningJwk {
 	alg: 'EdDSA';
 }
 
+/** One request the simulator received: when it came and when its connection closed. */
+export interface LoggedRequest {
+	/** As counters name it, e.g. 'GET /v1/runs/:runId/wait'. */
+	route: string;
+	receivedAt: number;
+	/** When the response ended or the client went away; undefined while still open. */
+	closedAt?: number;
+	/** Whether the response was sent whole (false: the client closed it first). */
+	completed?: boolean;
+}
+
 export interface SimCounters {
 	requests: Record<string, number>;
 	runsStarted: number;
@@ -185,10 +200,14 @@ export interface LaminaSimulator {
 	setAppBehaviour(appId: string, behaviour: Partial<AppBehaviour>): void;
 	addApp(app: SimApp, behaviour?: Partial<AppBehaviour>): void;
 	setRateLimit(perMinute: number, windowMs?: number): void;
+	/** Read uploads at about this many bytes a second (undefined: as fast as they come). */
+	setUploadPace(bytesPerSecond?: number): void;
 	rotateSigningKey(opts?: { keepOld?: boolean }): void;
 	signWebhook(rawBody: string, timestamp?: number): Record<string, string>;
 	signingKeys(): SigningJwk[];
 	webhookDeliveries: WebhookDelivery[];
+	/** Every request since the start (or the last resetCounters), oldest first. */
+	requestLog: LoggedRequest[];
 	runs: Map<string, SimRun>;
 	uploadedAssets: Map<string, UploadedAsset>;
 	getRun(runId: string): object | undefined;

@@ -4,7 +4,9 @@
  * credential attaches the API key only for Lamina's own origin, never for a CDN.
  */
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
+import { cancelSignalOf, throwIfCancelled } from './cancellation';
 import { CREDENTIAL_TYPE } from './index';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
 import {
@@ -29,12 +31,71 @@ export interface DownloadOptions {
 type PreparableData = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
 const MAX_REDIRECTS = 5;
-/**
- * How long a download may take to answer with its headers; the body then streams with no time
- * limit of its own (n8n's request helper hands it over as a plain stream with no socket to
- * watch, so a body that stalls is left to the execution's timeout and cancel).
- */
+/** How long a download may take to answer with its headers. */
 const DOWNLOAD_HEADERS_TIMEOUT_MS = 120_000;
+
+/**
+ * A body that sends nothing for `stallMs` counts as stalled: it is dropped and tried again.
+ * (n8n's request helper times out only the wait for the headers.) Tests shorten these.
+ */
+export const downloadLimits = { stallMs: 60_000, checkEveryMs: 1_000 };
+
+interface BodyStream extends AsyncIterable<unknown> {
+	on?: (event: string, listener: (error: unknown) => void) => void;
+	destroy?: (error?: Error) => void;
+	constructor: { from?: (source: AsyncIterable<unknown>) => unknown };
+}
+
+class DownloadStopped extends Error {
+	constructor(readonly why: 'stalled' | 'cancelled') {
+		super(why);
+	}
+}
+
+/**
+ * The body as a stream of the same kind that ends with an error as soon as no bytes came for
+ * `downloadLimits.stallMs`, or the execution is stopped; n8n's binary store then gives up on it.
+ * (Destroying n8n's response stream does not reach a store that is already reading it.)
+ */
+function guardBody(body: BodyStream, signal: AbortSignal | undefined): { stream: unknown; stop: () => void } {
+	const from = body.constructor?.from;
+	if (typeof from !== 'function' || typeof body[Symbol.asyncIterator] !== 'function') {
+		return { stream: body, stop: () => undefined };
+	}
+	let lastBytesAt = Date.now();
+	let watching = true;
+	let stopWith: (reason: DownloadStopped) => void = () => undefined;
+	const stopped = new Promise<never>((_, reject) => (stopWith = reject));
+	stopped.catch(() => undefined);
+	const onAbort = () => stopWith(new DownloadStopped('cancelled'));
+	signal?.addEventListener('abort', onAbort, { once: true });
+	if (signal?.aborted) onAbort();
+	void (async () => {
+		while (watching) {
+			await sleep(Math.min(downloadLimits.checkEveryMs, downloadLimits.stallMs));
+			if (watching && Date.now() - lastBytesAt >= downloadLimits.stallMs) stopWith(new DownloadStopped('stalled'));
+		}
+	})();
+	const stop = () => {
+		watching = false;
+		signal?.removeEventListener('abort', onAbort);
+	};
+	async function* guarded() {
+		const chunks = body[Symbol.asyncIterator]();
+		try {
+			for (;;) {
+				const next = await Promise.race([chunks.next(), stopped]);
+				if (next.done) return;
+				lastBytesAt = Date.now();
+				yield next.value;
+			}
+		} finally {
+			stop();
+			void chunks.return?.().catch(() => undefined);
+		}
+	}
+	return { stream: from.call(body.constructor, guarded()), stop };
+}
 
 /**
  * GET `url` as a stream, following redirects by hand: each hop is a new request, so the
@@ -54,6 +115,9 @@ async function openStream(this: IExecuteFunctions, url: string): Promise<Attempt
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
 				timeout: DOWNLOAD_HEADERS_TIMEOUT_MS,
+				// A compressed answer would not match its Content-Length, and media gains nothing from it.
+				headers: { 'accept-encoding': 'identity' },
+				abortSignal: cancelSignalOf(this),
 			})) as FullResponse;
 		} catch (error) {
 			return { failure: networkFailure(error) };
@@ -77,27 +141,34 @@ async function openStream(this: IExecuteFunctions, url: string): Promise<Attempt
 	}
 }
 
-async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload): Promise<Attempt<IBinaryData>> {
+async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload, itemIndex: number): Promise<Attempt<IBinaryData>> {
 	const opened = await openStream.call(this, planned.url);
 	if (opened.failure) return opened;
 	const response = opened.value;
 	const mimeType = chooseMimeType(headerOf(response.headers, 'content-type'), planned.url, planned.kind);
 	const fileName = chooseFileName(planned.url, planned.label, mimeType);
+	const body = (response.body ?? {}) as BodyStream;
 	// Tells a broken connection (worth another try) from n8n failing to store the file.
 	let streamError: unknown;
-	const stream = response.body as { on?: (event: string, listener: (error: unknown) => void) => void } | undefined;
-	stream?.on?.('error', (error) => (streamError ??= error));
+	body.on?.('error', (error) => (streamError ??= error));
+	const guard = guardBody(body, cancelSignalOf(this));
 	let binary: IBinaryData;
 	try {
-		binary = await this.helpers.prepareBinaryData(response.body as PreparableData, fileName, mimeType);
+		binary = await this.helpers.prepareBinaryData(guard.stream as PreparableData, fileName, mimeType);
 	} catch (error) {
 		discard(response.body);
+		throwIfCancelled(this, itemIndex);
+		if (error instanceof DownloadStopped && error.why === 'stalled') {
+			return { failure: { reason: `no data arrived for ${downloadLimits.stallMs / 1000} s`, retryable: true } };
+		}
 		if (streamError !== undefined) {
 			const code = networkErrorCode(streamError) ?? 'NETWORK_ERROR';
 			return { failure: { reason: `the connection broke during the download (${code})`, retryable: true } };
 		}
 		const message = error instanceof Error ? error.message : String(error);
 		return { failure: { reason: `n8n could not store the file: ${message}`, retryable: false } };
+	} finally {
+		guard.stop();
 	}
 	const expected = Number(headerOf(response.headers, 'content-length'));
 	if (Number.isFinite(expected) && expected > 0 && binary.bytes !== undefined && binary.bytes !== expected) {
@@ -124,7 +195,7 @@ export async function downloadOutputsAsBinary(
 ): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	for (const planned of planDownloads(run.outputs, options)) {
-		binary[planned.propertyName] = await withTransferRetries(this, itemIndex, () => downloadAttempt.call(this, planned), {
+		binary[planned.propertyName] = await withTransferRetries(this, itemIndex, () => downloadAttempt.call(this, planned, itemIndex), {
 			message: (failure) => `Could not download output "${planned.label}" from ${hostOf(planned.url)}: ${failure.reason}`,
 			description: (attempts) =>
 				`${triedTimes(attempts)} Output files are kept for a limited time: if the run is old, run the app again. ` +

@@ -8,9 +8,10 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
+import { cancelSignalOf, pause, throwIfCancelled } from './cancellation';
 import { describeLaminaError } from './laminaError';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
 import { decideRetry, parseRetryAfter } from './retryPolicy';
@@ -73,9 +74,6 @@ export async function getBaseUrl(this: LaminaContext, itemIndex?: number): Promi
 	return baseUrl;
 }
 
-function cancelSignal(context: LaminaContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-}
 
 /** Where a 3xx answer points, as an absolute URL. */
 function redirectTarget(response: FullResponse | undefined, requestUrl: string): string | undefined {
@@ -109,10 +107,12 @@ export async function laminaRequest<T = unknown>(
 	const baseUrl = await getBaseUrl.call(this, request.itemIndex);
 	const maxAttempts = request.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
 	const pacer = rateLimitPacer(baseUrl);
-	const signal = cancelSignal(this);
+	const signal = cancelSignalOf(this);
 
 	for (let attempt = 1; ; attempt++) {
-		await pacer.beforeRequest();
+		await pacer.beforeRequest((ms) => pause(this, ms, request.itemIndex));
+		// Nothing is sent once the execution is stopped (items still queued for a slot included).
+		throwIfCancelled(this, request.itemIndex);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
@@ -139,11 +139,7 @@ export async function laminaRequest<T = unknown>(
 			failure = error;
 		}
 
-		if (signal?.aborted) {
-			throw new NodeOperationError(this.getNode(), 'The execution was cancelled', {
-				itemIndex: request.itemIndex,
-			});
-		}
+		throwIfCancelled(this, request.itemIndex);
 		if (response) pacer.afterResponse(response.statusCode, response.headers);
 		if (response && (response.statusCode < 300 || request.acceptStatuses?.includes(response.statusCode))) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
@@ -164,7 +160,7 @@ export async function laminaRequest<T = unknown>(
 		});
 		if (decision.retry) {
 			if (response?.statusCode === 429) pacer.pauseFor(decision.delayMs);
-			await sleep(decision.delayMs);
+			await pause(this, decision.delayMs, request.itemIndex);
 			continue;
 		}
 

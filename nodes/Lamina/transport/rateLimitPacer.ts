@@ -30,9 +30,10 @@ export class RateLimitPacer {
 		return 0;
 	}
 
-	async beforeRequest(): Promise<void> {
-		for (let wait = this.reserve(); wait > 0; wait = this.reserve()) {
-			await sleep(wait);
+	/** Waits (with `wait`, which may throw when the execution is stopped) until a request may go. */
+	async beforeRequest(wait: (ms: number) => Promise<void> = sleep): Promise<void> {
+		for (let ms = this.reserve(); ms > 0; ms = this.reserve()) {
+			await wait(ms);
 		}
 	}
 

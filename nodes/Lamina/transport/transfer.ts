@@ -4,8 +4,9 @@
  * File hosts are not Lamina's API, so this is separate from the API's retry policy.
  */
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { pause, throwIfCancelled } from './cancellation';
 import { networkErrorCode, TRANSIENT_NETWORK_CODES } from './network';
 import { backoffMs } from './retryPolicy';
 
@@ -43,12 +44,6 @@ export function discard(body: unknown): void {
 	if (stream && typeof stream.destroy === 'function') stream.destroy();
 }
 
-function throwIfCancelled(context: IExecuteFunctions, itemIndex: number): void {
-	if (context.getExecutionCancelSignal?.()?.aborted) {
-		throw new NodeOperationError(context.getNode(), 'The execution was cancelled', { itemIndex });
-	}
-}
-
 export interface TransferErrorText {
 	message: (failure: Failure) => string;
 	description: (attempts: number) => string;
@@ -62,11 +57,12 @@ export async function withTransferRetries<T>(
 	text: TransferErrorText,
 ): Promise<T> {
 	for (let count = 1; ; count++) {
+		throwIfCancelled(context, itemIndex);
 		const result = await attempt();
 		if (!result.failure) return result.value;
 		throwIfCancelled(context, itemIndex);
 		if (result.failure.retryable && count < MAX_ATTEMPTS) {
-			await sleep(backoffMs(count));
+			await pause(context, backoffMs(count), itemIndex);
 			continue;
 		}
 		const message = text.message(result.failure);

@@ -7,6 +7,7 @@
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { cancelSignalOf } from './cancellation';
 import { CREDENTIAL_TYPE, laminaData } from './index';
 import type { FullResponse } from './network';
 import { discard, hostOf, networkFailure, statusFailure, triedTimes, withTransferRetries, type Attempt } from './transfer';
@@ -151,6 +152,7 @@ async function putAttempt(
 			// No redirects: follow-redirects would keep the whole body in memory to replay it.
 			disableFollowRedirect: true,
 			timeout: uploadTimeoutMs(length),
+			abortSignal: cancelSignalOf(this),
 		})) as FullResponse;
 		return response.statusCode < 300 ? { value: true } : { failure: statusFailure(response.statusCode) };
 	} catch (error) {

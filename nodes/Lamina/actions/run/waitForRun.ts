@@ -1,6 +1,7 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrl, laminaRequest, unwrapData, type LaminaContext } from '../../transport';
+import { pause } from '../../transport/cancellation';
 import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
 import type { LaminaRun } from '../../shared/types';
 
@@ -76,7 +77,7 @@ export async function waitForRun(
 		if (isTerminal(run)) return { run, timedOut: false };
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) return { run, timedOut: true };
-		await sleep(Math.min(interval, remainingMs));
+		await pause(this, Math.min(interval, remainingMs), options.itemIndex);
 	}
 }
 
