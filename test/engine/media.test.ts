@@ -4,6 +4,7 @@
  * a Lamina asset.
  */
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -179,6 +180,29 @@ describe('files on other hosts', () => {
 		} finally {
 			await cdn.close();
 			await lamina.close();
+		}
+	});
+
+	test('a CDN that would compress is asked for the bytes as they are, and the file arrives whole', async () => {
+		const original = Buffer.alloc(64 * 1024, 0x41);
+		const cdn = await startRecorder((req, res) => {
+			// Like a CDN: gzip whenever the client accepts it, with the compressed length.
+			if (/gzip/.test(String(req.headers['accept-encoding'] ?? ''))) {
+				const packed = zlib.gzipSync(original);
+				res.writeHead(200, { 'content-type': 'image/png', 'content-encoding': 'gzip', 'content-length': String(packed.length) });
+				return void res.end(packed);
+			}
+			res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(original.length) });
+			res.end(original);
+		});
+		try {
+			const input = runWith([{ label: 'Shot', type: 'image', status: 'completed', value: `${cdn.url}/shot.png` }]);
+			const { items, error } = await engine.run([downloadNode()], { input: [input] });
+			expect(error).toBeUndefined();
+			expect(cdn.seen[0]['accept-encoding']).toBe('identity');
+			expect((await engine.binaryData!.read(items[0].binary!.Shot)).equals(original)).toBe(true);
+		} finally {
+			await cdn.close();
 		}
 	});
 
