@@ -25,9 +25,17 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
+	/** Credentials stored under their own ID: a node naming that ID gets these instead. */
+	private readonly byId = new Map<string, ICredentialDataDecryptedObject>();
+
 	/** What the credential store holds for a type from now on (as when a user edits it). */
 	set(type: string, data: ICredentialDataDecryptedObject): void {
 		this.data.set(type, data);
+	}
+
+	/** A second credential of a type, for nodes that name `id` (two credentials in one process). */
+	setById(id: string, data: ICredentialDataDecryptedObject): void {
+		this.byId.set(id, data);
 	}
 
 	getParentTypes(): string[] {
@@ -85,10 +93,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 	async getDecrypted(
 		_additionalData: unknown,
-		_details: INodeCredentialsDetails,
+		details: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
-		const data = this.data.get(type);
+		const data = (details.id ? this.byId.get(details.id) : undefined) ?? this.data.get(type);
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		// n8n fills unset fields with the credential type's defaults.
 		const defaults = Object.fromEntries(

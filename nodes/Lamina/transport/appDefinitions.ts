@@ -4,13 +4,22 @@
  */
 import { createHash } from 'node:crypto';
 
+import { deepCopy } from 'n8n-workflow';
+
 import { CREDENTIAL_TYPE, laminaData, normaliseBaseUrl, type LaminaContext } from './index';
 import type { LaminaApp } from '../shared/types';
 
 /** App definitions change rarely: reuse them across executions for a few minutes. */
 const DEFINITION_TTL_MS = 5 * 60_000;
 const MAX_DEFINITIONS = 500;
-const definitions = new Map<string, { app: Promise<LaminaApp>; fetchedAt: number }>();
+
+interface Definition {
+	app: Promise<LaminaApp>;
+	fetchedAt: number;
+	/** Whose request it is: only that execution may get its error (its cancel, its network). */
+	owner: LaminaContext;
+}
+const definitions = new Map<string, Definition>();
 
 export interface AppFetcher {
 	(appId: string, itemIndex?: number): Promise<LaminaApp>;
@@ -28,12 +37,12 @@ async function definitionKey(context: LaminaContext, appId: string, itemIndex?: 
 /**
  * Fetches app definitions, each at most once per execution and, unless `fresh` (the editor),
  * at most every few minutes per n8n process, so a one-item run costs a start and a wait only.
+ * A definition in flight for another execution is awaited, but its failure is not taken over:
+ * this execution then asks for itself. Every caller gets its own deep copy, so what a downstream
+ * node does to an output item can't change the cached definition.
  */
 export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppFetcher {
-	const load = async (appId: string, itemIndex: number | undefined, force: boolean): Promise<LaminaApp> => {
-		const key = await definitionKey(context, appId, itemIndex);
-		const cached = definitions.get(key);
-		if (cached && !force && Date.now() - cached.fetchedAt < DEFINITION_TTL_MS) return await cached.app;
+	const request = (key: string, appId: string, itemIndex: number | undefined): Promise<LaminaApp> => {
 		const app = laminaData.call(context, {
 			method: 'GET',
 			path: `/v1/apps/${encodeURIComponent(appId)}`,
@@ -41,9 +50,25 @@ export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppF
 			itemIndex,
 		}) as Promise<LaminaApp>;
 		if (definitions.size >= MAX_DEFINITIONS) definitions.clear();
-		definitions.set(key, { app, fetchedAt: Date.now() });
-		app.catch(() => definitions.delete(key));
-		return await app;
+		const entry: Definition = { app, fetchedAt: Date.now(), owner: context };
+		definitions.set(key, entry);
+		app.catch(() => {
+			if (definitions.get(key) === entry) definitions.delete(key);
+		});
+		return app;
+	};
+	const load = async (appId: string, itemIndex: number | undefined, force: boolean): Promise<LaminaApp> => {
+		const key = await definitionKey(context, appId, itemIndex);
+		const cached = definitions.get(key);
+		if (cached && !force && Date.now() - cached.fetchedAt < DEFINITION_TTL_MS) {
+			if (cached.owner === context) return deepCopy(await cached.app);
+			try {
+				return deepCopy(await cached.app);
+			} catch {
+				// Another execution's request failed (it was stopped, say): not this one's error.
+			}
+		}
+		return deepCopy(await request(key, appId, itemIndex));
 	};
 	const fetched = new Set<string>();
 	const fetchApp = ((appId: string, itemIndex?: number) => {
