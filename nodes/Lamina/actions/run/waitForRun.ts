@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getBaseUrl, laminaRequest, unwrapData, type LaminaContext } from '../../transport';
+import { laminaRequest, unwrapData, type LaminaContext } from '../../transport';
 import { pause } from '../../transport/cancellation';
 import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
 import type { LaminaRun } from '../../shared/types';
@@ -19,8 +19,6 @@ export interface WaitResult {
 
 const LONG_POLL_MAX_SECONDS = 120;
 const DEFAULT_POLL_INTERVAL_MS = 4_000;
-/** Base URLs whose server answered that /wait does not exist: poll those instead. */
-const withoutLongPoll = new Set<string>();
 
 async function getRun(context: LaminaContext, runId: string, itemIndex: number): Promise<LaminaRun> {
 	const response = await laminaRequest.call(context, {
@@ -34,7 +32,9 @@ async function getRun(context: LaminaContext, runId: string, itemIndex: number):
 
 /**
  * Waits for a run to end with Lamina's long-poll (`/wait`, repeated while it says `timeout`),
- * so a result arrives as soon as it exists, with about one request a minute per run.
+ * so a result arrives as soon as it exists, with about one request a minute per run. Where the
+ * server has no `/wait` (404, 405 or 501 for a run that Get Run finds), this wait polls instead;
+ * the next wait tries `/wait` again, so one odd answer never sets a server's course for good.
  */
 export async function waitForRun(
 	this: LaminaContext,
@@ -42,10 +42,9 @@ export async function waitForRun(
 	options: WaitOptions,
 ): Promise<WaitResult> {
 	const deadline = Date.now() + options.maxWaitMs;
-	const baseUrl = await getBaseUrl.call(this, options.itemIndex);
 	let run: LaminaRun | undefined;
 
-	while (!withoutLongPoll.has(baseUrl)) {
+	for (;;) {
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0 && run) return { run, timedOut: true };
 		const seconds = Math.min(LONG_POLL_MAX_SECONDS, Math.max(1, Math.ceil(remainingMs / 1000)));
@@ -59,9 +58,9 @@ export async function waitForRun(
 			acceptStatuses: [404, 405, 501],
 		});
 		if (response.statusCode >= 400) {
-			// A 404 means either "no such run" or "no /wait here": Get Run tells which.
+			// A 404 means either "no such run" (Get Run then says so) or "no /wait here".
 			run = await getRun(this, runId, options.itemIndex);
-			withoutLongPoll.add(baseUrl);
+			if (isTerminal(run)) return { run, timedOut: false };
 			break;
 		}
 		const body = response.body as { data?: unknown; timeout?: boolean };
@@ -73,11 +72,11 @@ export async function waitForRun(
 
 	const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
 	for (;;) {
-		run = await getRun(this, runId, options.itemIndex);
-		if (isTerminal(run)) return { run, timedOut: false };
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) return { run, timedOut: true };
 		await pause(this, Math.min(interval, remainingMs), options.itemIndex);
+		run = await getRun(this, runId, options.itemIndex);
+		if (isTerminal(run)) return { run, timedOut: false };
 	}
 }
 
