@@ -293,3 +293,29 @@ describe('other run operations', () => {
 		expect(result.error?.description).toMatch(/runId/);
 	});
 });
+
+describe('one run fails among many, without Continue On Fail', () => {
+	test('the node stops at once, not after the others finish, and says which runs still run', async () => {
+		ctx.sim.setAppBehaviour('app_caption', { durationMs: 30_000 });
+		try {
+			const node = runAppJsonNode('={{ $json.app }}', '={{ JSON.stringify($json.inputs) }}');
+			const input = [
+				{ app: 'app_caption', inputs: { Topic: 'slow one' } },
+				{ app: 'app_fails', inputs: { Prompt: 'x' } },
+				{ app: 'app_caption', inputs: { Topic: 'slow two' } },
+			];
+			const before = new Set(ctx.sim.runs.keys());
+			const { error } = await ctx.engine.run([node], { input });
+			expect(error?.message).toMatch(/^Lamina run run_\S+ failed: Model crashed/);
+			expect(error?.context?.itemIndex).toBe(1);
+			const slow = [...ctx.sim.runs.values()].filter((run) => !before.has(run.runId) && run.appId === 'app_caption');
+			expect(slow).toHaveLength(2);
+			for (const run of slow) expect(['queued', 'running']).toContain(run.status); // not waited for
+			expect(error?.description).toContain(
+				`Still running in Lamina, not waited for (collect them with "Wait for Run"): item 0: ${slow[0].runId}, item 2: ${slow[1].runId}.`,
+			);
+		} finally {
+			ctx.sim.setAppBehaviour('app_caption', { durationMs: 300 });
+		}
+	});
+});

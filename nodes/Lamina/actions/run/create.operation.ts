@@ -414,13 +414,17 @@ export async function execute(
 	});
 
 	const started: string[] = [];
-	let stopStarting: NodeApiError | NodeOperationError | undefined;
-	await Promise.all(
+	/** Items whose run was seen to end (or that no longer wait for it). */
+	const ended = new Set<number>();
+	let firstFailure: NodeApiError | NodeOperationError | undefined;
+	let failed: () => void = () => undefined;
+	const aFailure = new Promise<void>((resolve) => (failed = resolve));
+	const work = Promise.all(
 		prepared.map(async (run, itemIndex) => {
 			if (!run) return;
 			try {
 				const queued = await startLimit(async () => {
-					if (stopStarting) return undefined;
+					if (firstFailure) return undefined;
 					return await startRun.call(this, run, itemIndex, fetchApp);
 				});
 				if (!queued) return;
@@ -434,6 +438,7 @@ export async function execute(
 					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 				}
 				if (waitMode !== 'wait') {
+					ended.add(itemIndex);
 					results[itemIndex] = [{ json: runItem(queued, { appId: run.app.appId, simplify }), pairedItem: { item: itemIndex } }];
 					return;
 				}
@@ -442,7 +447,11 @@ export async function execute(
 					maxWaitMs: maxWaitSeconds * 1000,
 					itemIndex,
 					pollIntervalMs: run.app.modality === 'video' ? 12_000 : 4_000,
+					// Once another item failed the node, nobody reads this result: stop asking.
+					stopWhen: () => firstFailure !== undefined,
 				});
+				if (firstFailure) return;
+				if (isTerminal(finished)) ended.add(itemIndex);
 				if (isTerminal(finished) && finished.status !== 'completed') {
 					throw runFailedError(this, finished, itemIndex);
 				}
@@ -471,19 +480,29 @@ export async function execute(
 					results[itemIndex] = [errorItem(nodeError, itemIndex)];
 					return;
 				}
-				stopStarting ??= nodeError;
+				if (!firstFailure) {
+					firstFailure = nodeError;
+					failed();
+				}
 			}
 		}),
 	);
+	// Without Continue On Fail the first failure ends the node: the other runs are not waited for.
+	await Promise.race([work, aFailure]);
 
-	if (stopStarting) {
-		const others = started
-			.map((runId, itemIndex) => (runId ? `item ${itemIndex}: ${runId}` : undefined))
-			.filter(Boolean);
-		if (others.length) {
-			stopStarting.description = `${stopStarting.description ?? ''}\nRuns that did start keep running in Lamina (use "Wait for Run" to collect them): ${others.join(', ')}`.trim();
-		}
-		throw stopStarting;
+	if (firstFailure) {
+		const list = (wanted: (itemIndex: number) => boolean) =>
+			started.flatMap((runId, itemIndex) => (runId && wanted(itemIndex) ? [`item ${itemIndex}: ${runId}`] : []));
+		const stillRunning = list((itemIndex) => !ended.has(itemIndex));
+		const endedOthers = list((itemIndex) => ended.has(itemIndex) && itemIndex !== firstFailure!.context.itemIndex);
+		const notes = [
+			stillRunning.length
+				? `Still running in Lamina, not waited for (collect them with "Wait for Run"): ${stillRunning.join(', ')}.`
+				: undefined,
+			endedOthers.length ? `Ended in Lamina, not output (see them with "Get Run"): ${endedOthers.join(', ')}.` : undefined,
+		].filter(Boolean);
+		if (notes.length) firstFailure.description = [firstFailure.description ?? '', ...notes].join('\n').trim();
+		throw firstFailure;
 	}
 	return results.flat();
 }

@@ -10,6 +10,8 @@ export interface WaitOptions {
 	itemIndex: number;
 	/** Used only where the server has no /wait: Lamina's docs ask for 3–5 s (images) to 10–15 s (video). */
 	pollIntervalMs?: number;
+	/** Asked before each request: true ends the wait (with what is known) as nobody needs it anymore. */
+	stopWhen?: () => boolean;
 }
 
 export interface WaitResult {
@@ -44,9 +46,10 @@ export async function waitForRun(
 	const deadline = Date.now() + options.maxWaitMs;
 	let run: LaminaRun | undefined;
 
+	const stop = options.stopWhen ?? (() => false);
 	for (;;) {
 		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0 && run) return { run, timedOut: true };
+		if (run && (remainingMs <= 0 || stop())) return { run, timedOut: true };
 		const seconds = Math.min(LONG_POLL_MAX_SECONDS, Math.max(1, Math.ceil(remainingMs / 1000)));
 		const response = await laminaRequest.call(this, {
 			method: 'GET',
@@ -73,7 +76,7 @@ export async function waitForRun(
 	const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
 	for (;;) {
 		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) return { run, timedOut: true };
+		if (remainingMs <= 0 || stop()) return { run, timedOut: true };
 		await pause(this, Math.min(interval, remainingMs), options.itemIndex);
 		run = await getRun(this, runId, options.itemIndex);
 		if (isTerminal(run)) return { run, timedOut: false };
