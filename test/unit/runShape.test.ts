@@ -1,4 +1,4 @@
-import { normaliseRun, outputsByLabel, shapeRun, simplifyRun } from '../../nodes/Lamina/shared/runShape';
+import { normaliseRun, outputErrors, outputsByLabel, shapeRun, simplifyRun } from '../../nodes/Lamina/shared/runShape';
 
 const run = {
 	runId: 'run_1',
@@ -43,4 +43,14 @@ test('simplify keeps the few fields most workflows map', () => {
 		url: 'https://cdn/x.png',
 		text: 'Hello',
 	});
+});
+
+test('outputErrors names an unlabelled output by its real position among all outputs', () => {
+	const outputs = [
+		{ label: 'Hero Image', type: 'image', value: 'https://cdn/x.png', status: 'completed', error: null },
+		{ type: 'pending', value: null, status: 'completed', error: null },
+		{ type: 'pending', value: null, status: 'error', error: 'timed out' },
+		{ label: '', type: 'pending', value: null, status: 'error', error: null },
+	];
+	expect(outputErrors(outputs)).toEqual(['Output 3: timed out', 'Output 4: failed']);
 });

@@ -25,10 +25,11 @@ export function outputsByLabel(outputs: LaminaRunOutput[] | undefined): IDataObj
 	return byLabel;
 }
 
+/** "Label: error" for each failed output; an unlabelled one is named by its position among all outputs. */
 export function outputErrors(outputs: LaminaRunOutput[] | undefined): string[] {
-	return (outputs ?? [])
-		.filter((output) => output.error || output.status === 'error')
-		.map((output, index) => `${output.label ?? `Output ${index + 1}`}: ${output.error ?? 'failed'}`);
+	return (outputs ?? []).flatMap((output, index) =>
+		output.error || output.status === 'error' ? [`${output.label || `Output ${index + 1}`}: ${output.error ?? 'failed'}`] : [],
+	);
 }
 
 /** The run as every operation outputs it. */
