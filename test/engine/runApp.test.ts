@@ -319,3 +319,28 @@ describe('one run fails among many, without Continue On Fail', () => {
 		}
 	});
 });
+
+describe('Wait for Run with many items', () => {
+	/** The most requests to `route` that were open at the same moment, from the simulator's log. */
+	const mostOpenAtOnce = (route: string) => {
+		const requests = ctx.sim.requestLog.filter((entry) => entry.route === route);
+		return Math.max(0, ...requests.map((a) => requests.filter((b) => b.receivedAt <= a.receivedAt && (b.closedAt ?? Infinity) > a.receivedAt).length));
+	};
+
+	test('waits for a bounded number of runs at a time (Options → Concurrent Waits), all of them in the end', async () => {
+		ctx.sim.setAppBehaviour('app_caption', { durationMs: 600 });
+		try {
+			const started = await ctx.engine.run([runAppJsonNode('app_caption', '{"Topic": "x"}', { waitMode: 'none' })], {
+				input: Array.from({ length: 12 }, () => ({})),
+			});
+			ctx.sim.resetCounters();
+			const waited = await ctx.engine.run([runOp('wait', { runId: '={{ $json.runId }}', maxWaitSeconds: 30, options: { concurrency: 3 } })], {
+				input: started.items.map((item) => item.json),
+			});
+			expect(waited.items.map((item) => item.json.status)).toEqual(Array(12).fill('completed'));
+			expect(mostOpenAtOnce('GET /v1/runs/:runId/wait')).toBe(3);
+		} finally {
+			ctx.sim.setAppBehaviour('app_caption', { durationMs: 300 });
+		}
+	});
+});

@@ -33,8 +33,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'run.getAll':
 			return [await forEachItem.call(this, itemCount, (i) => run.getAll.execute.call(this, i))];
 		case 'run.wait':
-			// Waiting items hold no request slot in Lamina's limit beyond their long-poll, so wait for all at once.
-			return [await forEachItem.call(this, itemCount, (i) => run.wait.execute.call(this, i), itemCount)];
+			// Each waiting item holds one long-poll open: a bounded number at a time, as Run App starts runs.
+			return [await forEachItem.call(this, itemCount, (i) => run.wait.execute.call(this, i), run.wait.concurrency.call(this))];
 		case 'run.cancel':
 			return [await forEachItem.call(this, itemCount, (i) => run.cancel.execute.call(this, i))];
 		case 'asset.upload': {

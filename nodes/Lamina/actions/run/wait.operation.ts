@@ -4,11 +4,39 @@ import { requireRunId } from './runId';
 import { maxWaitOption, runIdField, runItem, simplifyOption } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
 
+/** Runs awaited at the same time unless Options → Concurrent Waits says otherwise. */
+export const DEFAULT_CONCURRENT_WAITS = 10;
+
 export const description: INodeProperties[] = [
 	runIdField(['wait'], 'The run to wait for, e.g. the runId of a Run App item whose wait ran out'),
 	maxWaitOption(['wait']),
 	simplifyOption(['wait']),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['run'], operation: ['wait'] } },
+		options: [
+			{
+				displayName: 'Concurrent Waits',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: DEFAULT_CONCURRENT_WAITS,
+				description:
+					'How many runs are awaited at the same time. Each wait holds one request to Lamina open; the others queue.',
+			},
+		],
+	},
 ];
+
+/** How many items wait at once: Options → Concurrent Waits of the first item. */
+export function concurrency(this: IExecuteFunctions): number {
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
+	return Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENT_WAITS));
+}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const runId = requireRunId.call(this, itemIndex);
