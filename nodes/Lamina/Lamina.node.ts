@@ -39,7 +39,9 @@ export class Lamina implements INodeType {
 		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
+		subtitle:
+			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,

@@ -35,7 +35,8 @@ export class LaminaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Runs: " + $parameter["statuses"].join(", ")}}',
-		description: "Starts the workflow when Lamina calls back with a finished run (signed webhook)",
+		// n8n's nodes panel shows this for Lamina as a whole (the trigger's description wins there).
+		description: 'Run Lamina AI apps that make images, videos and text, and start workflows when a run ends',
 		defaults: { name: 'Lamina Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -52,13 +53,14 @@ export class LaminaTrigger implements INodeType {
 				default: '',
 			},
 			{
-				displayName: 'Run Statuses',
+				// "Trigger On" names the trigger's events in n8n's nodes panel ("When a run completes"...).
+				displayName: 'Trigger On',
 				name: 'statuses',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Cancelled', value: 'cancelled' },
-					{ name: 'Completed', value: 'completed' },
-					{ name: 'Failed', value: 'failed' },
+					{ name: 'Run Cancelled', value: 'cancelled', action: 'When a run is cancelled' },
+					{ name: 'Run Completed', value: 'completed', action: 'When a run completes' },
+					{ name: 'Run Failed', value: 'failed', action: 'When a run fails' },
 				],
 				default: ['completed', 'failed', 'cancelled'],
 				description: 'Start the workflow only for runs that ended this way',
