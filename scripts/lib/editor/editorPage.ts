@@ -60,6 +60,34 @@ export async function waitUntil<T>(
 	}
 }
 
+/**
+ * Polls `read()` until its value satisfies `ready` and has stayed the same for `stableMs`
+ * (lists that fill in after a debounce or a request); returns that value, or throws with the last.
+ */
+export async function settled<T>(
+	what: string,
+	read: () => Promise<T>,
+	ready: (value: T) => boolean,
+	options: { stableMs?: number; timeoutMs?: number } = {},
+): Promise<T> {
+	let previous: string | undefined;
+	let sameSince = Date.now();
+	let value: T | undefined;
+	await waitUntil(
+		what,
+		async () => {
+			value = await read();
+			const now = JSON.stringify(value);
+			if (now !== previous) sameSince = Date.now();
+			previous = now;
+			return value;
+		},
+		(current) => ready(current) && Date.now() - sameSince >= (options.stableMs ?? SECOND),
+		options.timeoutMs ?? 15 * SECOND,
+	);
+	return value as T;
+}
+
 /** The text a locator shows, with runs of white space made one space. */
 export async function shownText(locator: Locator): Promise<string> {
 	return normalise(await locator.innerText());
@@ -134,21 +162,8 @@ export async function searchNodesPanel(page: Page, text: string): Promise<PanelR
 	await search.fill('');
 	const before = await shownText(page.locator(sel.nodeCreator));
 	await search.fill(text);
-	// Results follow the typing after a debounce: wait until the list has changed, then until it
-	// stays the same for a second.
-	let previous = before;
-	let sameSince = Date.now();
-	await waitUntil(
-		`results for "${text}"`,
-		async () => {
-			const now = await shownText(page.locator(sel.nodeCreator));
-			if (now !== previous) sameSince = Date.now();
-			previous = now;
-			return now !== before && Date.now() - sameSince >= SECOND;
-		},
-		(settled) => settled,
-		15 * SECOND,
-	);
+	// Results follow the typing after a debounce: wait until the panel has changed and then stays put.
+	await settled(`results for "${text}"`, () => shownText(page.locator(sel.nodeCreator)), (now) => now !== before);
 	return await panelResults(page);
 }
 
@@ -297,10 +312,12 @@ export async function pickFromResourceLocator(page: Page, name: string, search: 
 	await searchBox.waitFor({ state: 'visible' });
 	await searchBox.fill(search);
 	const items = page.locator('[data-test-id="rlc-item"]').filter({ visible: true });
-	const listed = await waitUntil(
+	// The list is filtered by a request after a debounce: take it once it has stopped changing.
+	const listed = await settled(
 		`the list's results for "${search}"`,
 		async () => (await items.allInnerTexts()).map(normalise),
 		(names) => names.includes(itemName),
+		{ stableMs: 1_500 },
 	);
 	await items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(itemName)}\\s*$`) }).first().click();
 	const shown = await waitUntil(
