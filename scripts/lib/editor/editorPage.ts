@@ -115,6 +115,20 @@ export async function openNewWorkflow(page: Page, url: string): Promise<void> {
 	await page.locator(sel.canvasPlus).waitFor({ state: 'visible', timeout: 30 * SECOND });
 }
 
+/** Saves the open workflow (Ctrl+S) and loads its page afresh, as when a user comes back to it. */
+export async function saveAndReload(page: Page): Promise<void> {
+	await backToCanvas(page);
+	const saved = page
+		.waitForResponse((response) => /\/rest\/workflows(\/|$)/.test(new URL(response.url()).pathname) && ['PATCH', 'POST', 'PUT'].includes(response.request().method()), {
+			timeout: 10 * SECOND,
+		})
+		.catch(() => undefined); // n8n may have saved it on its own already
+	await page.keyboard.press('ControlOrMeta+s');
+	await saved;
+	await page.reload();
+	await page.locator(sel.canvasNode).first().waitFor({ state: 'visible', timeout: 30 * SECOND });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The nodes panel
 // ---------------------------------------------------------------------------------------------

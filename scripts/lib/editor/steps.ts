@@ -34,6 +34,7 @@ import {
 	pickFromResourceLocator,
 	pinOutput,
 	resourceLocatorState,
+	saveAndReload,
 	searchNodesPanel,
 	sel,
 	selectChoice,
@@ -198,7 +199,7 @@ const canvasSubtitle: EditorStep = {
 
 const appList: EditorStep = {
 	id: 'app-list',
-	title: 'App field (From list): search, pick; it shows the app\'s name',
+	title: 'App field (From list): search, pick; it shows the app\'s name (also reopened and reloaded)',
 	needs: ['nodes-panel'],
 	async run(ctx) {
 		await openLaminaNode(ctx);
@@ -208,10 +209,14 @@ const appList: EditorStep = {
 		check(strays.length === 0, `searching "${ctx.appSearch}" also lists ${strays.join(', ')}`);
 		await ctx.shot('picked');
 		check(pick.shown === ctx.app.name, `after picking, the App field shows "${pick.shown}" (want "${ctx.app.name}", not the ID ${ctx.app.appId})`);
-		// And again once the node is closed and opened.
+		// And again once the node is closed and opened, and once the saved workflow is loaded afresh.
 		await openLaminaNode(ctx);
 		const again = await resourceLocatorState(ctx.page, 'appId');
 		check(again.shown === ctx.app.name, `reopened, the App field shows "${again.shown}" (want "${ctx.app.name}")`);
+		await saveAndReload(ctx.page);
+		await openLaminaNode(ctx);
+		const reloaded = await resourceLocatorState(ctx.page, 'appId');
+		check(reloaded.shown === ctx.app.name, `after saving and reloading, the App field shows "${reloaded.shown}" (want "${ctx.app.name}")`);
 	},
 };
 
