@@ -243,9 +243,8 @@ const inputFields: EditorStep = {
 			const name = normalise(parameter.name);
 			if (!field.label.startsWith(name)) problems.push(`"${parameter.name}" is labelled "${field.label}"`);
 			const required = mustSupply(parameter);
-			if (required && !(field.flagged && !field.removable)) {
-				problems.push(`"${name}" is required but shows ${field.flagged ? '' : 'no required mark'}${field.flagged || field.removable ? '' : ', '}${field.removable ? 'a remove button' : ''}`);
-			}
+			if (required && !field.flagged) problems.push(`required "${name}" shows no required mark while empty`);
+			if (required && field.removable) problems.push(`required "${name}" offers "Remove input"`);
 			if (!required && field.flagged) problems.push(`"${name}" is not required but is marked`);
 			if (parameter.required === false && !/optional/i.test(field.label)) problems.push(`optional "${name}" is labelled "${field.label}"`);
 			const defaultValue = parameter.default === undefined ? undefined : normalise(String(parameter.default));
