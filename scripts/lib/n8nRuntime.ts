@@ -37,12 +37,15 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/** Which tool a user folder is for; each has its git-ignored `.<kind>/` folder. */
+export type N8nHomeKind = 'demo' | 'e2e' | 'editor';
+
 /**
  * A fresh, empty n8n user folder under the repository's git-ignored `.<kind>/` folder, named
  * by time and process id so that runs never share one. Older folders of the same kind beyond
  * the newest `keep` are removed (unless their run is still going).
  */
-export function createUserFolder(kind: 'demo' | 'e2e', keep = 3): string {
+export function createUserFolder(kind: N8nHomeKind, keep = 3): string {
 	const root = path.join(REPO_ROOT, `.${kind}`);
 	fs.mkdirSync(root, { recursive: true });
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
@@ -160,7 +163,7 @@ export function n8nEnv(userFolder: string, port: number, brokerPort: number, nod
 	return node ? node24Env(node, n8nSettings) : cleanEnv(n8nSettings);
 }
 
-export async function createN8nHome(kind: 'demo' | 'e2e'): Promise<N8nHome> {
+export async function createN8nHome(kind: N8nHomeKind): Promise<N8nHome> {
 	const install = await ensureN8n();
 	const userFolder = createUserFolder(kind);
 	const port = await freePort();
