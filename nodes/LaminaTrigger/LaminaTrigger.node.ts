@@ -11,6 +11,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
 import { shapeRun } from '../Lamina/shared/runShape';
+import type { LaminaRun } from '../Lamina/shared/types';
+import { confirmRun, runIsOfApp } from './confirmRun';
 import {
 	AcceptedDeliveries,
 	deliveryKey,
@@ -21,6 +23,26 @@ import {
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
 const acceptedHere = new AcceptedDeliveries(10_000);
+/** Deliveries being confirmed with Lamina right now (per trigger). */
+const confirming = new Set<string>();
+
+/**
+ * Whether a confirmed run passes Only These Apps: its workflow ID as Lamina reports it, or an app
+ * that Lamina lists the run under (then that is the run's app). Undefined when it does not pass.
+ */
+async function matchConfirmedRun(
+	this: IWebhookFunctions,
+	run: LaminaRun,
+	ids: string[],
+): Promise<{ appId?: string } | undefined> {
+	const ownAppId = typeof run.appId === 'string' ? run.appId : undefined;
+	if (run.workflowId !== undefined && ids.includes(run.workflowId)) return { appId: ownAppId };
+	if (ownAppId !== undefined) return ids.includes(ownAppId) ? { appId: ownAppId } : undefined;
+	for (const id of ids) {
+		if (await runIsOfApp.call(this, run, id)) return { appId: id };
+	}
+	return undefined;
+}
 
 /** One trigger: the same node name in another workflow is another trigger. */
 function triggerOf(context: IWebhookFunctions | IExecuteFunctions): string {
@@ -75,6 +97,14 @@ export class LaminaTrigger implements INodeType {
 					'Comma-separated app IDs (runs started by the Lamina node carry theirs) or workflow IDs; empty means runs of any app',
 			},
 			{
+				displayName: 'Confirm Runs with Lamina',
+				name: 'confirmRuns',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to ask Lamina for each delivered run with this node’s credential before starting the workflow. Lamina’s signature proves Lamina sent a call, not that the run is yours: anyone can point their own runs at this URL. A run your credential can’t see is refused (403) and starts nothing, and the workflow gets the run as Lamina reports it. Costs one request per delivery (and a lookup per app in Only These Apps).',
+			},
+			{
 				displayName: 'Verify Signature',
 				name: 'verifySignature',
 				type: 'boolean',
@@ -109,31 +139,67 @@ export class LaminaTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const received = await receiveLaminaDelivery.call(this, this.getNodeParameter('verifySignature', true) as boolean);
+		const verified = this.getNodeParameter('verifySignature', true) as boolean;
+		const received = await receiveLaminaDelivery.call(this, verified);
 		if (!received.ok) return received.response;
-		const { run, appId } = received;
-
+		const confirm = this.getNodeParameter('confirmRuns', true) as boolean;
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		const appIds = String(this.getNodeParameter('appIds', '') ?? '')
 			.split(',')
 			.map((id) => id.trim())
 			.filter(Boolean);
-		if (statuses.length && !statuses.includes(run.status)) {
-			return answerDelivery(this, 200, { received: true, ignored: `status ${run.status} is filtered out` });
-		}
-		if (appIds.length && !appIds.some((id) => id === appId || id === run.workflowId)) {
-			return answerDelivery(this, 200, { received: true, ignored: 'app is filtered out' });
+		const statusFilteredOut = (status: string) =>
+			statuses.length > 0 && !statuses.includes(status)
+				? answerDelivery(this, 200, { received: true, ignored: `status ${status} is filtered out` })
+				: undefined;
+		// A signed body is Lamina's word on the status: no need to ask about a run filtered out anyway.
+		if (verified) {
+			const ignored = statusFilteredOut(received.run.status);
+			if (ignored) return ignored;
 		}
 
 		// "Listen for test event" takes whatever it is sent, so a delivery can be tried again.
-		if (this.getMode() !== 'manual') {
-			const trigger = triggerOf(this);
-			const key = deliveryKey(run.runId, run.status);
+		const manual = this.getMode() === 'manual';
+		const trigger = triggerOf(this);
+		const key = deliveryKey(received.run.runId, received.run.status);
+		if (!manual) {
 			if (acceptedHere.has(trigger, key) || hasSeenDelivery(this.getWorkflowStaticData('node'), key)) {
 				return answerDelivery(this, 200, { received: true, duplicate: true });
 			}
-			acceptedHere.add(trigger, key);
+			// A repeat that arrives while the first is still being confirmed is asked to come again.
+			if (confirming.has(`${trigger}|${key}`)) {
+				return answerDelivery(this, 503, { error: 'This delivery is being confirmed with Lamina; send it again later' });
+			}
 		}
+
+		let run = received.run;
+		let appId = received.appId;
+		if (confirm) {
+			confirming.add(`${trigger}|${key}`);
+			try {
+				const confirmation = await confirmRun.call(this, received.run.runId);
+				if (!confirmation.ok) return answerDelivery(this, confirmation.status, { error: confirmation.reason });
+				run = confirmation.run;
+				const ignored = statusFilteredOut(run.status);
+				if (ignored) return ignored;
+				if (appIds.length) {
+					// The URL's laminaAppId is not signed: only what Lamina says about the run counts.
+					const matched = await matchConfirmedRun.call(this, run, appIds);
+					if (!matched) return answerDelivery(this, 200, { received: true, ignored: 'app is filtered out' });
+					appId = matched.appId ?? appId;
+				}
+			} finally {
+				confirming.delete(`${trigger}|${key}`);
+			}
+		} else {
+			const ignored = statusFilteredOut(run.status);
+			if (ignored) return ignored;
+			if (appIds.length && !appIds.some((id) => id === appId || id === run.workflowId)) {
+				return answerDelivery(this, 200, { received: true, ignored: 'app is filtered out' });
+			}
+		}
+
+		if (!manual) acceptedHere.add(trigger, key);
 		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run, appId)])] };
 	}
 

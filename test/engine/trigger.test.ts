@@ -143,8 +143,8 @@ test('filters: runs of other statuses or apps are acknowledged but start nothing
 	expect(endpoint.executions[0][0].json).toMatchObject({ status: 'failed', appId: 'app_fails', errorMessage: expect.any(String) });
 });
 
-test('with verification off, an unsigned call is accepted (the editor shows a warning)', async () => {
-	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ verifySignature: false }));
+test('with verification and confirmation off, an unsigned call is accepted (the editor shows a warning)', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ verifySignature: false, confirmRuns: false }));
 	const answer = await post(endpoint.url, JSON.stringify({ data: { runId: 'run_u', status: 'completed' } }), {});
 	expect(answer.status).toBe(200);
 	await endpoint.settled();

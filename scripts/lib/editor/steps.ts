@@ -43,8 +43,8 @@ import {
 } from './editorPage';
 
 export const TRIGGER_NODE = 'Lamina Trigger';
-/** The trigger's entry in n8n's node details view (n8n names it after the app). */
-export const TRIGGER_ITEM = 'On new Lamina event';
+/** The trigger's event picked in n8n's node details view (its "Trigger On" options are listed there). */
+export const TRIGGER_ITEM = 'When a run completes';
 export const RUN_APP_ACTION = 'Run an app';
 
 export interface StepContext {
@@ -58,7 +58,7 @@ export interface StepContext {
 	/** Saves a screenshot named after the step and `label`; returns its path. */
 	shot(label: string): Promise<string>;
 	/** What steps hand on to later ones. */
-	state: { laminaNode?: string };
+	state: { laminaNode?: string; triggerNode?: string };
 }
 
 export interface EditorStep {
@@ -87,6 +87,11 @@ function optionChoices(parameter: SimApp['parameters'][number]): string[] {
 	return (parameter.options ?? []).map((option) => normalise(typeof option === 'string' ? option : option.label));
 }
 
+/** The name n8n gave the Lamina Trigger it added (after its event, or "Lamina Trigger"). */
+function triggerNodeName(ctx: StepContext): string {
+	return ctx.state.triggerNode ?? TRIGGER_NODE;
+}
+
 function laminaNodeName(ctx: StepContext): string {
 	if (!ctx.state.laminaNode) throw new CheckFailed('no Lamina node was added to the workflow');
 	return ctx.state.laminaNode;
@@ -107,6 +112,8 @@ export interface NodesPanelFindings {
 	nextResults: PanelResult[];
 	/** The name n8n gave the Lamina node it added (after its action, "Run an app"). */
 	laminaNode: string;
+	/** The name n8n gave the Lamina Trigger it added. */
+	triggerNode: string;
 }
 
 /**
@@ -124,17 +131,24 @@ export async function findAndAddLaminaNodes(page: Page, url: string, shot?: (lab
 	// n8n lists a trigger under its app's name in this panel ("Lamina"), or by its own name.
 	const triggerHit = triggerResults.find((result) => result.name === 'Lamina' || result.name === TRIGGER_NODE);
 	check(!!triggerHit, `searching "Lamina" in "${triggerHeading}" lists ${names(triggerResults)}`);
+	const beforeTrigger = (await canvasNodes(page)).map((node) => node.name);
 	await clickPanelItem(page, triggerHit.name);
 	if (!(await canvasHas(page, TRIGGER_NODE, 1_500))) {
-		// The app's details view: its triggers, then its actions.
+		// The app's details view: its trigger events, then its actions.
 		const details = await panelText(page);
 		check(details.includes(TRIGGER_ITEM), `the Lamina entry in "${triggerHeading}" shows: ${details.slice(0, 400)}`);
 		await clickPanelItem(page, TRIGGER_ITEM);
 	}
-	check(await canvasHas(page, TRIGGER_NODE, 10_000), `no "${TRIGGER_NODE}" node on the canvas after picking it`);
+	const addedTrigger = await waitUntil(
+		'the Lamina Trigger on the canvas',
+		async () => (await canvasNodes(page)).filter((node) => !beforeTrigger.includes(node.name)),
+		(nodes) => nodes.length === 1,
+		10_000,
+	);
+	const triggerNode = addedTrigger[0].name;
 	await backToCanvas(page);
 
-	await openNodesPanelAfter(page, TRIGGER_NODE);
+	await openNodesPanelAfter(page, triggerNode);
 	const nextHeading = await nodesPanelHeading(page);
 	check(nextHeading === 'What happens next?', `the panel from the trigger's plus is headed "${nextHeading}"`);
 	const nextResults = await searchNodesPanel(page, 'Lamina');
@@ -153,7 +167,7 @@ export async function findAndAddLaminaNodes(page: Page, url: string, shot?: (lab
 		(nodes) => nodes.length === 1,
 		10_000,
 	);
-	return { triggerHeading, triggerResults, nextHeading, nextResults, laminaNode: added[0].name };
+	return { triggerHeading, triggerResults, nextHeading, nextResults, laminaNode: added[0].name, triggerNode };
 }
 
 async function canvasHas(page: Page, name: string, timeoutMs: number): Promise<boolean> {
@@ -172,6 +186,7 @@ const nodesPanel: EditorStep = {
 	async run(ctx) {
 		const found = await findAndAddLaminaNodes(ctx.page, ctx.url, ctx.shot);
 		ctx.state.laminaNode = found.laminaNode;
+		ctx.state.triggerNode = found.triggerNode;
 		// Adding an action opens its node: it must be the Run App operation of a Lamina node.
 		await waitUntil('the new node\'s panel', () => ndvIsOpen(ctx.page), (open) => open, 10_000);
 		check((await fieldValue(ctx.page, 'resource')) === 'Run', `Resource shows "${await fieldValue(ctx.page, 'resource')}"`);
@@ -306,7 +321,7 @@ const execute: EditorStep = {
 	async run(ctx) {
 		const { page, app } = ctx;
 		// The trigger waits for a real delivery when run: give it one test item instead, as users do.
-		await openNode(page, TRIGGER_NODE);
+		await openNode(page, triggerNodeName(ctx));
 		await pinOutput(page, [{ note: 'a test item from the editor check' }]);
 		await openLaminaNode(ctx);
 		const prompt = app.parameters.find((parameter) => parameter.type === 'text' && mustSupply(parameter));
@@ -335,7 +350,7 @@ const mapAutomatically: EditorStep = {
 			if (parameter.type === 'text' && mustSupply(parameter)) item[parameter.name] = ITEM_PROMPT;
 			else if (parameter.type === 'options') item[parameter.name] = optionChoices(parameter).at(-1);
 		}
-		await openNode(page, TRIGGER_NODE);
+		await openNode(page, triggerNodeName(ctx));
 		await pinOutput(page, [item]);
 		await ctx.shot('upstream-item');
 		await openLaminaNode(ctx);
@@ -372,8 +387,8 @@ const triggerUrl: EditorStep = {
 	needs: ['nodes-panel'],
 	async run(ctx) {
 		const { page } = ctx;
-		await openNode(page, TRIGGER_NODE);
-		check((await ndvTitle(page)) === TRIGGER_NODE, `the open panel is "${await ndvTitle(page)}"`);
+		await openNode(page, triggerNodeName(ctx));
+		check((await ndvTitle(page)) === triggerNodeName(ctx), `the open panel is "${await ndvTitle(page)}"`);
 		await page.locator(`${sel.ndv} [title="Click to display webhook URLs"]`).first().click();
 		await page.locator(`${sel.ndv} [data-test-id="radio-button-production"]`).click();
 		const origin = new URL(ctx.url).origin;
@@ -410,7 +425,7 @@ const credentialTest: EditorStep = {
 		const { page } = ctx;
 		const credential = ctx.credential;
 		check(!!credential, 'no credential (name and API key) was given to test');
-		await openNode(page, TRIGGER_NODE);
+		await openNode(page, triggerNodeName(ctx));
 		const modal = await openNodeCredential(page);
 		check((await credentialName(modal)) === credential.name, `the modal is for "${await credentialName(modal)}"`);
 		await modal.getByRole('button', { name: 'Retry' }).click();
