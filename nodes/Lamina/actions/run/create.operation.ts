@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -23,6 +24,23 @@ import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption, WAITE
 import { runFailedError, waitForRun } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['create'] };
+
+const WAIT_FOR_COMPLETION: INodePropertyOptions = {
+	name: 'Wait for Completion',
+	value: 'wait',
+	description: "Output each run's results once it finishes (Lamina's long-poll, no polling loop)",
+};
+const WAIT_FOR_WEBHOOK: INodePropertyOptions = {
+	name: 'Wait for Webhook',
+	value: 'webhook',
+	description:
+		'Lamina calls this execution back when the run ends; nothing is held open meanwhile, as n8n keeps the waiting execution in its database (one item per execution)',
+};
+const DONT_WAIT: INodePropertyOptions = {
+	name: "Don't Wait",
+	value: 'none',
+	description: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
+};
 
 export const description: INodeProperties[] = [
 	appLocator({ show }, 'The Lamina app to run. Its inputs appear below once it is chosen.'),
@@ -81,26 +99,19 @@ export const description: INodeProperties[] = [
 		name: 'waitMode',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Wait for Completion',
-				value: 'wait',
-				description: "Output each run's results once it finishes (Lamina's long-poll, no polling loop)",
-			},
-			{
-				name: 'Wait for Webhook',
-				value: 'webhook',
-				description:
-					'Lamina calls this execution back when the run ends; nothing is held open meanwhile, as n8n keeps the waiting execution in its database (one item per execution)',
-			},
-			{
-				name: "Don't Wait",
-				value: 'none',
-				description: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
-			},
-		],
+		options: [WAIT_FOR_COMPLETION, WAIT_FOR_WEBHOOK, DONT_WAIT],
 		default: 'wait',
-		displayOptions: { show },
+		displayOptions: { show, hide: { '@tool': [true] } },
+	},
+	{
+		// As an AI Agent's tool: no "Wait for Webhook" (the agent needs the result in this execution).
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [WAIT_FOR_COMPLETION, DONT_WAIT],
+		default: 'wait',
+		displayOptions: { show: { ...show, '@tool': [true] } },
 	},
 	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
 	{
@@ -389,6 +400,12 @@ export async function execute(
 	const results: INodeExecutionData[][] = new Array(itemCount);
 
 	const webhookMode = this.getNodeParameter('waitMode', 0, 'wait') === 'webhook';
+	if (webhookMode && this.getNode().type.endsWith('Tool')) {
+		throw new NodeOperationError(this.getNode(), 'Wait Mode "Wait for Webhook" can’t be used by an AI Agent', {
+			description:
+				'It suspends the execution until Lamina calls back, but the agent needs the result now. Set Wait Mode to "Wait for Completion".',
+		});
+	}
 	if (webhookMode && itemCount > 1) {
 		throw new NodeOperationError(
 			this.getNode(),
