@@ -69,7 +69,7 @@ export class LaminaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Lamina has no webhook settings page: pass this node’s Production URL (under "Webhook URLs" above) as the webhook of each run, e.g. in the Lamina node’s Run App → Options → Webhook URL. Activate this workflow first. Every call is checked against Lamina’s signature.',
+					'Lamina has no webhook settings page: pass this node’s Production URL (under "Webhook URLs" above) as the webhook of each run, e.g. in the Lamina node’s Run App → Options → Webhook URL. Publish (activate) this workflow first. Every call is checked against Lamina’s signature.',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',

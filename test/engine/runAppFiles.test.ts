@@ -2,9 +2,9 @@
  * Run App with files: outputs downloaded as n8n binary data (filesystem mode, as a real n8n),
  * and an item's file uploaded as a Lamina asset for a URL input.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, ResourceMapperFields } from 'n8n-workflow';
 
-import { createEngine, type Engine } from '../harness/engine';
+import { callEditorMethod, createEngine, laminaNode, type Engine } from '../harness/engine';
 import { fixtureApps, startLaminaSimulator, type LaminaSimulator } from '../simulator';
 import { runAppJsonNode } from '../support/runNodes';
 
@@ -138,5 +138,23 @@ describe('Files as Inputs', () => {
 			expect(sim.counters.requests['POST /v1/apps/:appId/runs']).toBe(1);
 			expect(sim.counters.runsStarted).toBe(0);
 		});
+	});
+});
+
+describe('the editor with Files as Inputs', () => {
+	test('an input filled from a file needs no value in Map Each Input (no required mark), and says where it comes from', async () => {
+		const node = laminaNode({
+			resource: 'run',
+			operation: 'create',
+			appId: { __rl: true, mode: 'id', value: 'app_video' },
+			options: { fileInputs: { files: [{ input: 'Product Image', binaryPropertyName: 'photo' }] } },
+		});
+		const { fields } = await callEditorMethod<ResourceMapperFields>(engine, node, 'resourceMapping', 'getAppInputs');
+		expect(fields.find((field) => field.id === 'Product Image')).toMatchObject({
+			required: false,
+			displayName: 'Product Image (from the file in "photo": leave empty)',
+		});
+		const without = await callEditorMethod<ResourceMapperFields>(engine, { ...node, parameters: { ...node.parameters, options: {} } }, 'resourceMapping', 'getAppInputs');
+		expect(without.fields.find((field) => field.id === 'Product Image')).toMatchObject({ required: true });
 	});
 });

@@ -8,20 +8,25 @@ import type {
 
 import { appFetcher } from '../transport/appDefinitions';
 import { hasDefault, mustSupply, optionLabels } from '../shared/appParameters';
-import type { LaminaParameter } from '../shared/types';
+import { resolveParameter } from '../shared/inputValidation';
+import type { FileInputsOption, LaminaParameter } from '../shared/types';
 
 const FIELD_TYPES: Record<string, FieldType> = { text: 'string', options: 'options', url: 'url' };
 
-function displayName(parameter: LaminaParameter): string {
+function displayName(parameter: LaminaParameter, fromFile?: string): string {
 	const hints: string[] = [];
+	if (fromFile !== undefined) return `${parameter.name.trim()} (from the file in "${fromFile}": leave empty)`;
 	if (parameter.type === 'url') hints.push(`URL of ${parameter.accept?.length ? `an ${parameter.accept.join(' or ')}` : 'a file'}`);
 	if (!mustSupply(parameter) && hasDefault(parameter)) hints.push(`default: ${String(parameter.default).trim()}`);
 	else if (!mustSupply(parameter)) hints.push('optional');
 	return hints.length ? `${parameter.name.trim()} (${hints.join(', ')})` : parameter.name.trim();
 }
 
-/** One field per app parameter; its id is the exact parameter name Lamina receives. */
-export function parameterToField(parameter: LaminaParameter): ResourceMapperField {
+/**
+ * One field per app parameter; its id is the exact parameter name Lamina receives. An input that
+ * Options → Files as Inputs fills (`fromFile`: the binary field) needs no value here.
+ */
+export function parameterToField(parameter: LaminaParameter, fromFile?: string): ResourceMapperField {
 	const type = FIELD_TYPES[parameter.type] ?? 'string';
 	const options: INodePropertyOptions[] | undefined =
 		parameter.type === 'options'
@@ -29,8 +34,8 @@ export function parameterToField(parameter: LaminaParameter): ResourceMapperFiel
 			: undefined;
 	return {
 		id: parameter.name,
-		displayName: displayName(parameter),
-		required: mustSupply(parameter),
+		displayName: displayName(parameter, fromFile),
+		required: fromFile === undefined && mustSupply(parameter),
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,
@@ -42,12 +47,25 @@ export function parameterToField(parameter: LaminaParameter): ResourceMapperFiel
 	};
 }
 
+/** Which inputs Options → Files as Inputs fills, and from which binary field. */
+function filesForInputs(context: ILoadOptionsFunctions, parameters: LaminaParameter[]): Map<string, string> {
+	const options = (context.getCurrentNodeParameter('options') ?? {}) as { fileInputs?: FileInputsOption };
+	const filled = new Map<string, string>();
+	for (const entry of options.fileInputs?.files ?? []) {
+		const parameter = resolveParameter(parameters, String(entry.input ?? ''));
+		if (parameter?.type === 'url') filled.set(parameter.name, String(entry.binaryPropertyName || 'data'));
+	}
+	return filled;
+}
+
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const locator = this.getNodeParameter('appId', undefined, { extractValue: true }) as string | undefined;
 	const appId = typeof locator === 'string' ? locator.trim() : '';
 	if (!appId) return { fields: [], emptyFieldsNotice: 'Choose an app first: its inputs appear here.' };
 	const app = await appFetcher(this, { fresh: true })(appId);
-	const fields = (app.parameters ?? []).map(parameterToField);
+	const parameters = app.parameters ?? [];
+	const fromFile = filesForInputs(this, parameters);
+	const fields = parameters.map((parameter) => parameterToField(parameter, fromFile.get(parameter.name)));
 	return {
 		fields,
 		emptyFieldsNotice: fields.length ? undefined : `"${app.name}" has no inputs: just run it.`,

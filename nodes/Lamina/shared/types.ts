@@ -58,6 +58,11 @@ export interface LaminaRun {
 	[key: string]: unknown;
 }
 
+/** Run App's Options → Files as Inputs, as the node stores it. */
+export interface FileInputsOption {
+	files?: Array<{ input?: string; binaryPropertyName?: string }>;
+}
+
 export const TERMINAL_RUN_STATUSES = ['completed', 'failed', 'cancelled'];
 
 /** Lamina's largest page of apps (`GET /v1/apps?limit=`); the API has no offset for apps. */

@@ -72,7 +72,8 @@ export const description: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		typeOptions: {
-			loadOptionsDependsOn: ['appId.value'],
+			// Files as Inputs changes which inputs need a value here.
+			loadOptionsDependsOn: ['appId.value', 'options.fileInputs'],
 			resourceMapper: {
 				resourceMapperMethod: 'getAppInputs',
 				mode: 'add',
@@ -80,7 +81,7 @@ export const description: INodeProperties[] = [
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
-				noFieldsError: 'This app has no inputs: just run it.',
+				noFieldsError: 'No inputs to show yet: choose an app above. (An app without inputs needs none: just run it.)',
 			},
 		},
 		displayOptions: { show: { ...show, inputMode: ['fields'] } },

@@ -7,13 +7,10 @@ import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { autoMapInputs, resolveParameter, validateRunInputs } from '../../shared/inputValidation';
 import type { MediaKind } from '../../shared/mediaFiles';
-import type { LaminaApp } from '../../shared/types';
-import { checkBinaryProperty } from '../../transport/upload';
+import type { FileInputsOption, LaminaApp } from '../../shared/types';
 
-/** Options → Files as Inputs, as the node stores it. */
-export interface FileInputsOption {
-	files?: Array<{ input?: string; binaryPropertyName?: string }>;
-}
+export type { FileInputsOption } from '../../shared/types';
+import { checkBinaryProperty } from '../../transport/upload';
 
 export interface FileInput {
 	/** The app's parameter name. */
