@@ -14,8 +14,8 @@
  */
 import fs from 'node:fs';
 
-import { startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
-import { E2E_CASES, E2E_CREDENTIALS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
+import { fixtureApps, startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
+import { E2E_CASES, E2E_CREDENTIALS, EXTRA_E2E_APPS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
 import { runServerCases, SERVER_CASE_NAMES } from './lib/e2eServerCases';
 import {
 	createN8nHome,
@@ -119,6 +119,11 @@ async function main() {
 
 	const started = Date.now();
 	const sim = await startLaminaSimulator({});
+	// More apps than Lamina lists in one answer, after the fixtures (so their order is kept).
+	const template = fixtureApps().find((app) => app.appId === 'app_caption')!;
+	const extraApps = Array.from({ length: EXTRA_E2E_APPS }, (_, i) => ({ ...template, appId: `app_extra_${i + 1}`, name: `Extra App ${i + 1}`, description: `Number ${i + 1} of many` }));
+	for (const app of extraApps) sim.addApp(app);
+	const allApps = [...fixtureApps(), ...extraApps];
 	let home: N8nHome | undefined;
 	try {
 		home = await createN8nHome('e2e');
@@ -129,12 +134,8 @@ async function main() {
 		assertDistinctIds(workflows);
 		if (workflows.length > 0) await importWorkflows(home, workflows);
 
-		const response = await fetch(`${sim.url}/v1/apps?limit=100`, {
-			headers: { 'x-api-key': sim.apiKey },
-			signal: AbortSignal.timeout(10_000),
-		});
-		if (!response.ok) throw new Error(`the simulator answered ${response.status} to GET /v1/apps`);
-		const simApps = ((await response.json()) as { data: SimAppSummary[] }).data;
+		// The oracle: every app the simulator holds, in its order (its API lists at most 100).
+		const simApps: SimAppSummary[] = allApps.map(({ appId, name, description }) => ({ appId, name, description }));
 		console.log(`setup done in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${cases.length} workflow${cases.length === 1 ? '' : 's'} in n8n\n`);
 
 		for (const [index, testCase] of cases.entries()) {

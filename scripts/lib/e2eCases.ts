@@ -55,6 +55,10 @@ export const E2E_CREDENTIALS = (sim: Pick<LaminaSimulator, 'url' | 'apiKey'>) =>
 ];
 
 const ids = (items: Json[]) => items.map((item) => item.appId as string);
+/** Lamina lists at most this many apps in one answer (and has no offset for apps). */
+const MAX_APPS_PAGE = 100;
+/** Apps the e2e adds to the simulator so that more than one page exists. */
+export const EXTRA_E2E_APPS = 110;
 const param = (app: Json, name: string): Json => {
 	const found = (app.parameters as Json[] | undefined)?.find((p) => p.name === name);
 	assert.ok(found, `no parameter named ${JSON.stringify(name)} in ${JSON.stringify((app.parameters as Json[] | undefined)?.map((p) => p.name))}`);
@@ -268,12 +272,37 @@ export const E2E_CASES: E2eCase[] = [
 		expect: 'success',
 		checks: [
 			{
-				label: 'List Apps with Return All returns every simulator app',
-				verify: ({ items, simApps }) => assert.deepEqual(ids(items('List All Apps')), ids(simApps)),
+				label: `List Apps with Return All returns Lamina's largest page: the simulator's first ${MAX_APPS_PAGE} apps (it has more)`,
+				verify: ({ items, simApps }) => {
+					assert.ok(simApps.length > MAX_APPS_PAGE, `the simulator lists ${simApps.length} apps; the case needs more than ${MAX_APPS_PAGE}`);
+					assert.deepEqual(ids(items('List All Apps')), ids(simApps).slice(0, MAX_APPS_PAGE));
+				},
+			},
+			{
+				label: 'An app beyond the first 100 is found by searching on Lamina',
+				verify: ({ items }) => assert.deepEqual(ids(items('Search Beyond 100')), ['app_extra_110']),
 			},
 			{
 				label: 'List Apps with search "portrait" returns only Portrait Studio',
 				verify: ({ items }) => assert.deepEqual(ids(items('Search Portrait')), ['app_portrait']),
+			},
+		],
+	},
+	{
+		name: 'run-app-map-automatically',
+		workflow: 'scripts/lib/e2e-workflows/run-app-map-automatically.json',
+		expect: 'success',
+		checks: [
+			{
+				label: "Run App with Map Automatically completes with the upstream item's fields as inputs",
+				verify: ({ items }) => assert.equal(one(items('Run Portrait Studio (Map Automatically)'), 'Run App').status, 'completed'),
+			},
+			{
+				label: 'Lamina got the fields that name inputs (by key, name and id) under their exact names, and nothing else',
+				verify: ({ items, sim }) => {
+					const runId = one(items('Run Portrait Studio (Map Automatically)'), 'Run App').runId as string;
+					assert.deepEqual(sim.runs.get(runId)?.inputs, { Prompt: 'A lighthouse at dusk', Location: 'Park', Style: 'Cinematic' });
+				},
 			},
 		],
 	},

@@ -35,14 +35,15 @@ import {
 import { tail } from './proc';
 import { loadWorkflow, type WorkflowFile } from './workflows';
 import { N8nRestClient } from './n8nRest';
+import { STOP_WORKFLOW, stopExecutionCases } from './e2eStopCase';
 
 export type Report = (ok: boolean, label: string, detail?: string) => void;
 type Json = Record<string, any>;
 
-export const SERVER_CASE_NAMES = ['server-lamina-trigger', 'server-run-app-webhook-wait'] as const;
+export const SERVER_CASE_NAMES = ['server-lamina-trigger', 'server-run-app-webhook-wait', 'server-stop-execution'] as const;
 export type ServerCaseName = (typeof SERVER_CASE_NAMES)[number];
 
-const CREDENTIAL = { id: 'laminaServerSimCred', name: 'Lamina (server e2e simulator)' } as const;
+export const CREDENTIAL = { id: 'laminaServerSimCred', name: 'Lamina (server e2e simulator)' } as const;
 const OWNER: Owner = { email: 'e2e@example.com', firstName: 'Lamina', lastName: 'E2E', password: 'LaminaE2e1' };
 
 const TRIGGER_WORKFLOW = {
@@ -81,7 +82,7 @@ const SETTLE_MS = 1_500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns something other than undefined, or throws `what` on timeout. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let lastError: unknown;
 	for (;;) {
@@ -105,7 +106,7 @@ interface HttpAnswer {
 	json: Json | undefined;
 }
 
-async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
 	const response = await fetch(url, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...headers },
@@ -142,7 +143,7 @@ function interestingLogLines(logFile: string, since = 0, max = 25): string {
 	return text.trim() ? tail(text, 10) : '(n8n logged nothing meanwhile, at N8N_LOG_LEVEL=info)';
 }
 
-function logSize(logFile: string): number {
+export function logSize(logFile: string): number {
 	try {
 		return fs.statSync(logFile).size;
 	} catch {
@@ -176,7 +177,7 @@ interface ExecutionRunData {
 	waitTill?: string;
 }
 
-class N8nRest extends N8nRestClient {
+export class N8nRest extends N8nRestClient {
 	constructor(
 		url: string,
 		private readonly parseFlatted: (text: string) => unknown,
@@ -203,13 +204,13 @@ class N8nRest extends N8nRestClient {
 }
 
 /** The items a node put out in its last run (first output). */
-function lastItems(data: ExecutionRunData, nodeName: string): Json[] {
+export function lastItems(data: ExecutionRunData, nodeName: string): Json[] {
 	const runs = data.resultData.runData[nodeName] ?? [];
 	const main = runs[runs.length - 1]?.data?.main?.[0] ?? [];
 	return main.map((item) => item.json);
 }
 
-function describeRunData(data: ExecutionRunData): string {
+export function describeRunData(data: ExecutionRunData): string {
 	const error = data.resultData.error;
 	const nodes = Object.entries(data.resultData.runData)
 		.map(([name, runs]) => `${name}: ${runs.length} run(s), last ${runs[runs.length - 1]?.executionStatus ?? '?'}`)
@@ -232,7 +233,7 @@ async function executionEnded(rest: N8nRest, executionId: string, what: string, 
 // The server session
 // ---------------------------------------------------------------------------------------------
 
-interface Session {
+export interface Session {
 	home: N8nHome;
 	sim: LaminaSimulator;
 	report: Report;
@@ -258,7 +259,7 @@ async function stopServer(session: Session): Promise<void> {
  * message, and the checks of the case that depend on it are reported as FAIL too (so that a
  * broken case never shows fewer lines than a passing one).
  */
-class CaseRun {
+export class CaseRun {
 	private broken: string | undefined;
 
 	constructor(
@@ -436,6 +437,19 @@ async function triggerFirstDelivery(session: Session): Promise<TriggerState> {
 			const body = JSON.stringify({ data: { ...parsed.data, runId: 'run_forged_e2e' } });
 			const answer = await post(url, body, forgedHeaders(sim, body));
 			assert.equal(answer.status, 401, `answered ${answer.status}: ${answer.text}`);
+			await sleep(SETTLE_MS);
+			assert.equal((await rest.executions(TRIGGER_WORKFLOW.id)).length, state.executionsBefore);
+		},
+		{ logSince },
+	);
+
+	await run.check(
+		'a delivery Lamina really signed, for a run this credential can’t see (another account’s), gets 403 and starts no execution',
+		async () => {
+			const parsed = JSON.parse(state.genuine!.body) as Json;
+			const body = JSON.stringify({ data: { ...parsed.data, runId: 'run_of_another_account' } });
+			const answer = await post(url, body, sim.signWebhook(body));
+			assert.equal(answer.status, 403, `answered ${answer.status}: ${answer.text}`);
 			await sleep(SETTLE_MS);
 			assert.equal((await rest.executions(TRIGGER_WORKFLOW.id)).length, state.executionsBefore);
 		},
@@ -664,7 +678,7 @@ async function diagnoseResumeToken(session: Session, executionId: string, delive
 // Entry point
 // ---------------------------------------------------------------------------------------------
 
-function prepareWorkflow(spec: { file: string; id: string }): WorkflowFile {
+export function prepareWorkflow(spec: { file: string; id: string }): WorkflowFile {
 	return { ...loadWorkflow(spec.file), id: spec.id };
 }
 
@@ -773,7 +787,11 @@ export async function runServerCases(baseHome: N8nHome, report: Report, selected
 	try {
 		const setupStarted = Date.now();
 		await importCredentials(home, [{ ...CREDENTIAL, type: 'laminaApi', data: { apiKey: sim.apiKey, baseUrl: sim.url } }]);
-		const specs = [...(wants('server-lamina-trigger') ? [TRIGGER_WORKFLOW] : []), ...(wants('server-run-app-webhook-wait') ? [RUN_APP_WORKFLOW] : [])];
+		const specs = [
+			...(wants('server-lamina-trigger') ? [TRIGGER_WORKFLOW] : []),
+			...(wants('server-run-app-webhook-wait') ? [RUN_APP_WORKFLOW] : []),
+			...(wants('server-stop-execution') ? [STOP_WORKFLOW] : []),
+		];
 		await importWorkflows(home, specs.map(prepareWorkflow));
 		for (const spec of specs) await publishWorkflow(home, spec.id);
 		session.timings.push(`import+publish ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
@@ -791,6 +809,7 @@ export async function runServerCases(baseHome: N8nHome, report: Report, selected
 			await runAppWebhookWait(session);
 			waiting = await runAppWaitBeforeRestart(session);
 		}
+		if (wants('server-stop-execution')) await stopExecutionCases(session);
 
 		const stopStarted = Date.now();
 		await stopServer(session);
