@@ -715,8 +715,13 @@ async function runAppWaitBeforeRestart(session: Session): Promise<WaitingAcrossR
 	await state.run.check(
 		'two more executions wait for Lamina before n8n restarts: one with the default limit, one with Max Wait Time 2 s',
 		async () => {
-			state.survivor = await startWaitingRunApp(session, { from: 'e2e restart' });
-			state.limited = await startWaitingRunApp(session, { from: 'e2e limit', maxWaitSeconds: 2 });
+			try {
+				state.survivor = await startWaitingRunApp(session, { from: 'e2e restart' });
+				state.limited = await startWaitingRunApp(session, { from: 'e2e limit', maxWaitSeconds: 2 });
+			} finally {
+				// A run keeps the duration it started with: later runs (the trigger's after the restart) are quick again.
+				session.sim.setAppBehaviour('app_portrait', { durationMs: DEFAULT_RUN_DURATION_MS });
+			}
 		},
 		{ logSince },
 	);
@@ -805,11 +810,12 @@ export async function runServerCases(baseHome: N8nHome, report: Report, selected
 		let trigger: TriggerState | undefined;
 		let waiting: WaitingAcrossRestart | undefined;
 		if (wants('server-lamina-trigger')) trigger = await triggerFirstDelivery(session);
+		if (wants('server-stop-execution')) await stopExecutionCases(session);
 		if (wants('server-run-app-webhook-wait')) {
 			await runAppWebhookWait(session);
+			// Just before the restart: these executions must still wait through it.
 			waiting = await runAppWaitBeforeRestart(session);
 		}
-		if (wants('server-stop-execution')) await stopExecutionCases(session);
 
 		const stopStarted = Date.now();
 		await stopServer(session);

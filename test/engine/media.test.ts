@@ -3,9 +3,7 @@
  * filesystem mode (as a real n8n runs it): run outputs become binary data, binary data becomes
  * a Lamina asset.
  */
-import http from 'node:http';
 import zlib from 'node:zlib';
-import type { AddressInfo } from 'node:net';
 
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -13,6 +11,7 @@ import { createEngine, laminaNode, type Engine } from '../harness/engine';
 import { startLaminaSimulator, type LaminaSimulator } from '../simulator';
 import { everythingShown } from '../support/context';
 import { addDownloadTestNode, downloadNode } from '../support/downloadNode';
+import { startRecorder } from '../support/recorder';
 import { runAppJsonNode } from '../support/runNodes';
 
 const PNG_MAGIC = Buffer.from('89504e470d0a1a0a', 'hex');
@@ -129,23 +128,6 @@ describe('run outputs as binary data', () => {
 		expect(everythingShown(error)).not.toContain(sim.apiKey);
 	});
 });
-
-/** A server playing a CDN: records each request's headers and serves a few bytes. */
-async function startRecorder(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
-	const seen: http.IncomingHttpHeaders[] = [];
-	const server = http.createServer((req, res) => {
-		seen.push(req.headers);
-		handler(req, res);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const close = () =>
-		new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		});
-	return { url, seen, close };
-}
 
 describe('files on other hosts', () => {
 	const runWith = (outputs: IDataObject[]): IDataObject => ({ runId: 'run_x', status: 'completed', outputs });

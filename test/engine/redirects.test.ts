@@ -3,42 +3,23 @@
  * follow one (it would carry the API key to the other host); the error names where it pointed.
  * Media downloads still follow redirects, without the key (media.test.ts).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { testCredential } from '../harness/credentialTest';
 import { laminaNode } from '../harness/engine';
 import { everythingShown, useSimulator } from '../support/context';
+import { startRecorder } from '../support/recorder';
 
 const ctx = useSimulator();
 
-/** A plain server that records each request's headers and answers with `handler`. */
-async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
-	const seen: http.IncomingHttpHeaders[] = [];
-	const server = http.createServer((req, res) => {
-		seen.push(req.headers);
-		handler(req, res);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	const close = () =>
-		new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		});
-	return { url, seen, close };
-}
-
-let elsewhere: Awaited<ReturnType<typeof startServer>>;
-let redirecting: Awaited<ReturnType<typeof startServer>>;
+let elsewhere: Awaited<ReturnType<typeof startRecorder>>;
+let redirecting: Awaited<ReturnType<typeof startRecorder>>;
 
 beforeAll(async () => {
 	// Would answer like Lamina, and records whether the key reached it.
-	elsewhere = await startServer((_req, res) => {
+	elsewhere = await startRecorder((_req, res) => {
 		res.writeHead(200, { 'content-type': 'application/json' });
 		res.end(JSON.stringify({ data: [] }));
 	});
-	redirecting = await startServer((req, res) => {
+	redirecting = await startRecorder((req, res) => {
 		res.writeHead(307, { location: `${elsewhere.url}/moved${req.url}` });
 		res.end();
 	});

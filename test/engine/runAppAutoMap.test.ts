@@ -2,36 +2,13 @@
  * Run App → Inputs → "Map Automatically" (the resource mapper's autoMapInputData mode): the
  * incoming item's fields that name an app input are sent, the rest of the item is not.
  */
-import type { IDataObject, ResourceMapperFields } from 'n8n-workflow';
-
-import { callEditorMethod, laminaNode } from '../harness/engine';
 import { useSimulator } from '../support/context';
-import { locator } from '../support/runNodes';
+import { runAppNode } from '../support/runNodes';
 
 const ctx = useSimulator({ runDurationMs: 200, rateLimitPerMinute: 10_000 });
 
 /** Run App as the editor saves it with "Map Automatically": no values, the schema it loaded. */
-async function autoMappedNode(appId: string, nodeExtra: IDataObject = {}) {
-	const base = laminaNode({ resource: 'run', operation: 'create', appId: locator(appId) });
-	const { fields } = await callEditorMethod<ResourceMapperFields>(ctx.engine, base, 'resourceMapping', 'getAppInputs');
-	return laminaNode(
-		{
-			resource: 'run',
-			operation: 'create',
-			appId: locator(appId),
-			inputMode: 'fields',
-			inputs: {
-				mappingMode: 'autoMapInputData',
-				value: null,
-				matchingColumns: [],
-				schema: fields,
-				attemptToConvertTypes: false,
-				convertFieldsToString: true,
-			},
-		},
-		nodeExtra,
-	);
-}
+const autoMappedNode = async (appId: string) => await runAppNode(ctx.engine, appId, 'autoMapInputData');
 
 test("sends the item's fields that name inputs (by name, key or id) and nothing else", async () => {
 	const node = await autoMappedNode('app_portrait');

@@ -8,7 +8,8 @@ export const locator = (appId: string) => ({ __rl: true, mode: 'id', value: appI
 export async function runAppNode(
 	engine: Engine,
 	appId: string,
-	values: IDataObject,
+	/** The values defined below, or 'autoMapInputData' for "Map Automatically" (no values). */
+	values: IDataObject | 'autoMapInputData',
 	extra: IDataObject = {},
 	nodeExtra: Partial<WorkflowNode> = {},
 ): Promise<WorkflowNode> {
@@ -21,8 +22,8 @@ export async function runAppNode(
 			appId: locator(appId),
 			inputMode: 'fields',
 			inputs: {
-				mappingMode: 'defineBelow',
-				value: values,
+				mappingMode: values === 'autoMapInputData' ? 'autoMapInputData' : 'defineBelow',
+				value: values === 'autoMapInputData' ? null : values,
 				matchingColumns: [],
 				schema: fields,
 				attemptToConvertTypes: false,

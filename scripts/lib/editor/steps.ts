@@ -139,13 +139,7 @@ export async function findAndAddLaminaNodes(page: Page, url: string, shot?: (lab
 		check(details.includes(TRIGGER_ITEM), `the Lamina entry in "${triggerHeading}" shows: ${details.slice(0, 400)}`);
 		await clickPanelItem(page, TRIGGER_ITEM);
 	}
-	const addedTrigger = await waitUntil(
-		'the Lamina Trigger on the canvas',
-		async () => (await canvasNodes(page)).filter((node) => !beforeTrigger.includes(node.name)),
-		(nodes) => nodes.length === 1,
-		10_000,
-	);
-	const triggerNode = addedTrigger[0].name;
+	const triggerNode = await nodeAddedSince(page, beforeTrigger, 'the Lamina Trigger');
 	await backToCanvas(page);
 
 	await openNodesPanelAfter(page, triggerNode);
@@ -161,13 +155,19 @@ export async function findAndAddLaminaNodes(page: Page, url: string, shot?: (lab
 	await shot?.('actions');
 	const before = (await canvasNodes(page)).map((node) => node.name);
 	await clickPanelItem(page, RUN_APP_ACTION);
+	const laminaNode = await nodeAddedSince(page, before, 'the Lamina node');
+	return { triggerHeading, triggerResults, nextHeading, nextResults, laminaNode, triggerNode };
+}
+
+/** The name of the one node on the canvas that was not among `before` (n8n names it after its action). */
+async function nodeAddedSince(page: Page, before: string[], what: string): Promise<string> {
 	const added = await waitUntil(
-		'the Lamina node on the canvas',
+		`${what} on the canvas`,
 		async () => (await canvasNodes(page)).filter((node) => !before.includes(node.name)),
 		(nodes) => nodes.length === 1,
 		10_000,
 	);
-	return { triggerHeading, triggerResults, nextHeading, nextResults, laminaNode: added[0].name, triggerNode };
+	return added[0].name;
 }
 
 async function canvasHas(page: Page, name: string, timeoutMs: number): Promise<boolean> {
