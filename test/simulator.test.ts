@@ -167,6 +167,28 @@ describe('Lamina simulator', () => {
 			expect(graph).toMatchObject({ appId: APPS.video, name: 'Product Video' });
 			expect(graph.nodes.length).toBeGreaterThan(2);
 			expect(graph.edges[0]).toEqual({ source: expect.any(String), target: expect.any(String) });
+			// Its pipeline: inputs → Upscale → Animate → the output, each stage feeding the next.
+			const labels = (ids: string[]) => ids.map((id) => graph.nodes.find((n: { id: string }) => n.id === id).label);
+			const into = (label: string) =>
+				labels(graph.edges.filter((e: { target: string }) => labels([e.target])[0] === label).map((e: { source: string }) => e.source));
+			expect(into('Upscale')).toEqual(['Product Image', 'Duration']);
+			expect(into('Animate')).toEqual(['Upscale']);
+			expect(into('Video')).toEqual(['Animate']);
+		});
+
+		it('answers an app’s own graph as given (tests use cycles and dangling edges); a missing route answers 404', async () => {
+			const workflow = { nodes: [{ id: 'a', type: 'llmNode', label: 'A' }], edges: [{ source: 'a', target: 'a' }, { source: 'a', target: 'gone' }] };
+			sim.addApp({ appId: 'app_graph', name: 'Graph', description: 'x', parameters: [], workflow });
+			expect((await call(sim, 'GET', '/v1/apps/app_graph/workflow')).json.data).toEqual({ appId: 'app_graph', name: 'Graph', ...workflow });
+			sim.setMissingRoutes(['GET /v1/apps/:appId/workflow']);
+			try {
+				const missing = await call(sim, 'GET', '/v1/apps/app_graph/workflow');
+				expect(missing.status).toBe(404);
+				expect(missing.json).toMatchObject({ code: 'NOT_FOUND', error: 'No route for GET /v1/apps/app_graph/workflow' });
+				expect((await call(sim, 'GET', '/v1/apps/app_graph')).status).toBe(200);
+			} finally {
+				sim.setMissingRoutes([]);
+			}
 		});
 	});
 
@@ -331,6 +353,41 @@ describe('Lamina simulator', () => {
 			const failed = await call(sim, 'POST', `/v1/apps/${APPS.fails}/runs`, { body: { inputs: { Prompt: 'x' } } });
 			const failedEvents = await readStream(sim, failed.json.data.runId);
 			expect(failedEvents.at(-1)?.event).toBe('error');
+		});
+
+		it('advances node by node: each step a progress event naming the next node, outputs ready as their node finishes', async () => {
+			sim.setAppBehaviour(APPS.video, { durationMs: 400 });
+			try {
+				const started = await call(sim, 'POST', `/v1/apps/${APPS.video}/runs`, { body: { inputs: { 'Product Image': 'https://x.test/p.png' } } });
+				const events = await readStream(sim, started.json.data.runId);
+				const runs = events.map((e) => JSON.parse(e.data));
+				expect(events.map((e) => e.event)).toEqual(['progress', 'progress', 'progress', 'progress', 'complete']);
+				expect(runs.map((r) => r.progress?.currentNode?.label)).toEqual([undefined, 'Upscale', 'Animate', 'Video', undefined]);
+				expect(runs.map((r) => r.progress?.completedNodes)).toEqual([undefined, 0, 1, 2, undefined]);
+				expect(runs[3].outputs[0].status).toBe('pending');
+				expect(runs[4].outputs[0]).toMatchObject({ status: 'completed', type: 'video' });
+
+				const catalog = await call(sim, 'POST', `/v1/apps/${APPS.catalog}/runs`, { body: { inputs: { 'Product Images': 'https://x.test/p.png' } } });
+				const shots = (await readStream(sim, catalog.json.data.runId)).map((e) => JSON.parse(e.data));
+				const front = shots.findIndex((r) => r.outputs[0].status === 'completed');
+				expect(shots[front].status).toBe('running');
+				expect(shots[front].outputs[1].status).toBe('pending');
+			} finally {
+				sim.setAppBehaviour(APPS.video, { durationMs: 100 });
+			}
+		});
+
+		it('a failing run fails at its failing step; outputs made before it stay made', async () => {
+			sim.setAppBehaviour(APPS.catalog, { fail: 'Out of credits', failAtStep: 'Angle Shot' });
+			try {
+				const started = await call(sim, 'POST', `/v1/apps/${APPS.catalog}/runs`, { body: { inputs: { 'Product Images': 'https://x.test/p.png' } } });
+				const runs = (await readStream(sim, started.json.data.runId)).map((e) => JSON.parse(e.data));
+				expect(runs.at(-2).progress.currentNode.label).toBe('Angle Shot');
+				expect(runs.at(-1)).toMatchObject({ status: 'failed', errorMessage: 'Out of credits' });
+				expect(runs.at(-1).outputs.map((o: { status: string }) => o.status)).toEqual(['error', 'error']);
+			} finally {
+				sim.setAppBehaviour(APPS.catalog, { fail: undefined, failAtStep: undefined });
+			}
 		});
 
 		it('lists runs newest first with filters and pagination', async () => {
@@ -589,6 +646,67 @@ describe('Lamina simulator: legacy server generation', () => {
 		expect(limited.headers['content-type']).toContain('text/plain');
 		expect(limited.headers['retry-after']).toBeDefined();
 		expect(sim.getRun(id)).toMatchObject({ executionId: id });
+	});
+});
+
+describe('Lamina simulator: streams as configured', () => {
+	let sim: LaminaSimulator;
+	beforeAll(async () => {
+		sim = await startLaminaSimulator({ runDurationMs: 300, rateLimitPerMinute: 0 });
+	});
+	afterAll(() => sim.close());
+	afterEach(() => sim.setStreamBehaviour({}));
+
+	async function raw(runId: string): Promise<{ text: string; chunks: number; error?: string }> {
+		const response = await request(`${sim.url}/v1/runs/${runId}/stream`, { headers: { 'x-api-key': sim.apiKey } });
+		const parts: Buffer[] = [];
+		try {
+			for await (const chunk of response.body) parts.push(chunk as Buffer);
+		} catch (error) {
+			return { text: Buffer.concat(parts).toString(), chunks: parts.length, error: (error as Error).message };
+		}
+		return { text: Buffer.concat(parts).toString(), chunks: parts.length };
+	}
+
+	it('CRLF, comments, ids, wrapped RUNs, JSON over several data: lines, in small pieces', async () => {
+		sim.setStreamBehaviour({ lineEnding: 'crlf', comments: true, ids: true, runShape: 'wrapped', multiLineData: true, chunkBytes: 50 });
+		const { text, chunks } = await raw(await startPortrait(sim));
+		expect(text.startsWith(': the run is still being worked on\r\nevent: progress\r\nid: 1\r\ndata: {\r\ndata:  "data": {\r\n')).toBe(true);
+		expect(text).not.toMatch(/[^\r]\n/);
+		expect(text.endsWith('\r\n\r\n')).toBe(true);
+		expect(text).toMatch(/event: complete\r\nid: \d+\r\n/);
+		expect(chunks).toBeGreaterThan(text.length / 50 / 2);
+	});
+
+	it('drops the first N streams after so many events, without a final event', async () => {
+		sim.setStreamBehaviour({ dropAfterEvents: 1, drops: 1 });
+		sim.setAppBehaviour(APPS.portrait, { durationMs: 1000 });
+		try {
+			const runId = await startPortrait(sim);
+			const dropped = await raw(runId);
+			expect(dropped.text.match(/^event: /gm)).toEqual(['event: ']);
+			expect(dropped.error).toBeDefined();
+			const whole = await raw(runId);
+			expect(whole.error).toBeUndefined();
+			expect(whole.text).toMatch(/event: complete\n/);
+		} finally {
+			sim.setAppBehaviour(APPS.portrait, { durationMs: 300 });
+		}
+	});
+
+	it('a silent stream sends its headers and nothing else', async () => {
+		sim.setStreamBehaviour({ silent: true });
+		const runId = await startPortrait(sim);
+		const response = await request(`${sim.url}/v1/runs/${runId}/stream`, { headers: { 'x-api-key': sim.apiKey } });
+		expect(response.headers['content-type']).toContain('text/event-stream');
+		const first = Promise.race([
+			(async () => {
+				for await (const chunk of response.body) return chunk;
+			})(),
+			new Promise((resolve) => setTimeout(() => resolve('nothing'), 600)),
+		]);
+		expect(await first).toBe('nothing');
+		response.body.destroy();
 	});
 });
 

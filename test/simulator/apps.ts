@@ -1,5 +1,5 @@
 /** Fixture apps: both server generations' parameter shapes, so clients meet every quirk. */
-import type { SimApp, SimAppOutput } from './types';
+import type { SimApp, SimAppOutput, SimWorkflow, SimWorkflowNode } from './types';
 
 export const APPS = {
 	portrait: 'app_portrait',
@@ -98,6 +98,7 @@ export function fixtureApps(): SimApp[] {
 				},
 			],
 			outputs: [{ index: 0, label: 'Video', type: 'video' }],
+			pipeline: [[{ type: 'upscaleNode', label: 'Upscale' }], [{ type: 'videoGeneratorNode', label: 'Animate' }]],
 		},
 		{
 			// Old server generation: no `key`, `required: false` everywhere, { label, value } options, no `outputs`.
@@ -251,6 +252,14 @@ export function fixtureApps(): SimApp[] {
 				{ index: 0, label: 'Front', type: 'image' },
 				{ index: 1, label: 'Angle', type: 'image' },
 			],
+			// Two shots side by side from one cut-out: steps of one stage run in parallel.
+			pipeline: [
+				[{ type: 'backgroundRemovalNode', label: 'Remove Background' }],
+				[
+					{ type: 'aiDesignerNode', label: 'Front Shot' },
+					{ type: 'aiDesignerNode', label: 'Angle Shot' },
+				],
+			],
 		},
 	];
 }
@@ -293,22 +302,52 @@ const GENERATOR_NODE: Record<string, string> = {
 	text: 'llmNode',
 };
 
-/** A plausible node graph: one input node per parameter, a generator, one output node per output. */
-export function appWorkflow(app: SimApp): Record<string, unknown> {
-	const generator = {
-		id: 'generator-1',
-		type: GENERATOR_NODE[app.modality ?? 'text'] ?? 'aiDesignerNode',
-		label: app.name,
-	};
+/**
+ * The graph behind an app: the app's own `workflow` when it has one, else one input node per
+ * parameter, its pipeline's stages (default: one generator named after the app), one output node
+ * per output. Each stage feeds the next; a last stage as wide as the outputs feeds one output each.
+ */
+export function workflowGraph(app: SimApp): SimWorkflow {
+	if (app.workflow) return app.workflow;
 	const inputs = app.parameters.map((p) => ({ id: `inputNode-${p.id}`, type: 'inputNode', label: p.name }));
+	const stages = (app.pipeline ?? [[{ type: GENERATOR_NODE[app.modality ?? 'text'] ?? 'aiDesignerNode', label: app.name }]]).map(
+		(stage, s) => stage.map((step, i) => ({ id: s === 0 && i === 0 && !app.pipeline ? 'generator-1' : `step-${s + 1}-${i + 1}`, ...step })),
+	);
 	const outputs = producedOutputs(app).map((o) => ({ id: outputNodeId(app, o.index), type: 'outputNode', label: o.label }));
-	return {
-		appId: app.appId,
-		name: app.name,
-		nodes: [...inputs, generator, ...outputs],
-		edges: [
-			...inputs.map((n) => ({ source: n.id, target: generator.id })),
-			...outputs.map((n) => ({ source: generator.id, target: n.id })),
-		],
-	};
+	const layers: SimWorkflowNode[][] = [inputs, ...stages, outputs].filter((layer) => layer.length > 0);
+	const edges = layers.slice(1).flatMap((layer, i) => {
+		const before = layers[i];
+		if (layer === outputs && before.length === outputs.length && before !== inputs) {
+			return outputs.map((output, k) => ({ source: before[k].id, target: output.id }));
+		}
+		return before.flatMap((source) => layer.map((target) => ({ source: source.id, target: target.id })));
+	});
+	return { nodes: layers.flat(), edges };
+}
+
+/** Get Workflow's answer. */
+export function appWorkflow(app: SimApp): Record<string, unknown> {
+	const { nodes, edges } = workflowGraph(app);
+	return { appId: app.appId, name: app.name, nodes, edges };
+}
+
+/**
+ * The nodes a run works through one after another: every node but the inputs, each after the
+ * nodes that feed it (by longest path from a source; around a cycle, in the order listed).
+ */
+export function runSteps(app: SimApp): SimWorkflowNode[] {
+	const { nodes, edges } = workflowGraph(app);
+	const depth = new Map(nodes.map((node) => [node.id, 0]));
+	for (let round = 0; round < nodes.length; round++) {
+		for (const { source, target } of edges) {
+			const from = depth.get(source);
+			const to = depth.get(target);
+			if (from !== undefined && to !== undefined && to < from + 1) depth.set(target, from + 1);
+		}
+	}
+	return nodes
+		.map((node, index) => ({ node, index, depth: depth.get(node.id) ?? 0 }))
+		.filter(({ node }) => node.type !== 'inputNode')
+		.sort((a, b) => a.depth - b.depth || a.index - b.index)
+		.map(({ node }) => node);
 }

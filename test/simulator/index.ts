@@ -20,6 +20,10 @@ export type {
 	SimParameter,
 	SimRun,
 	SimulatorOptions,
+	SimWorkflow,
+	SimWorkflowEdge,
+	SimWorkflowNode,
+	StreamBehaviour,
 	UploadedAsset,
 	WebhookDelivery,
 } from './types';

@@ -1,6 +1,7 @@
 /** Start, get, wait (long-poll), stream (SSE), list and cancel runs. */
 import { findApp } from './appRoutes';
 import { HttpError, intParam, readObjectBody, runIdField, sendJson, type RequestContext } from './http';
+import { EventWriter } from './eventStream';
 import { launchRun } from './launch';
 import { isTerminal, publicRun, runListItem } from './runs';
 import type { SimState } from './state';
@@ -69,52 +70,79 @@ export function waitForRun(ctx: RequestContext, sim: SimState): void {
 	});
 }
 
-/** SSE: `progress` on each change, then `complete` or `error`; `ping` and a final `timeout` by the clock. */
+/**
+ * SSE: `progress` now and on each change, then `complete` or `error`; `ping` and a final
+ * `timeout` by the clock. `sim.stream` varies the wire format and breaks streams on purpose.
+ */
 export function streamRun(ctx: RequestContext, sim: SimState): void {
 	const run = findRun(sim, ctx.params.runId);
 	const { res } = ctx;
+	const behaviour = sim.stream;
 	res.writeHead(200, {
 		'content-type': 'text/event-stream; charset=utf-8',
 		'cache-control': 'no-cache',
 		connection: 'keep-alive',
 		'x-accel-buffering': 'no',
 	});
-	const send = (event: string, data: unknown) => {
-		if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-	};
+	res.flushHeaders();
+	const writer = new EventWriter(res, behaviour, sim.timers);
+	if (behaviour.silent) {
+		const close = () => {
+			sim.openResponses.delete(close);
+			if (writer.open) res.end();
+		};
+		sim.openResponses.add(close);
+		res.on('close', close);
+		return;
+	}
 	// The old generation wraps RUN in { data }: clients must accept both.
-	const payload = (r: SimRun) => (ctx.legacy ? { data: publicRun(r, true) } : publicRun(r, false));
-	const sendFinal = (r: SimRun) => send(r.status === 'completed' ? 'complete' : 'error', payload(r));
+	const wrapped = behaviour.runShape ? behaviour.runShape === 'wrapped' : ctx.legacy;
+	const payload = (r: SimRun) => (wrapped ? { data: publicRun(r, ctx.legacy) } : publicRun(r, ctx.legacy));
+	const sendFinal = (r: SimRun) => writer.send(r.status === 'completed' ? 'complete' : 'error', payload(r));
 
 	if (isTerminal(run.status)) {
 		sendFinal(run);
-		res.end();
+		writer.end();
 		return;
 	}
 
-	const end = () => {
+	let runEvents = 0;
+	const stopWatching = () => {
 		unsubscribe();
 		sim.timers.cancel(ping);
 		sim.timers.cancel(timeout);
 		sim.openResponses.delete(end);
-		if (!res.writableEnded) res.end();
+	};
+	const end = () => {
+		stopWatching();
+		writer.end();
+	};
+	const sendProgress = (r: SimRun) => {
+		writer.send('progress', payload(r));
+		runEvents += 1;
+		const drops = sim.streamDropsLeft === undefined || sim.streamDropsLeft > 0;
+		if (behaviour.dropAfterEvents !== undefined && runEvents >= behaviour.dropAfterEvents && drops) {
+			if (sim.streamDropsLeft !== undefined) sim.streamDropsLeft -= 1;
+			stopWatching();
+			writer.drop();
+		}
 	};
 	const unsubscribe = sim.runs.subscribe(run.runId, (changed) => {
 		if (isTerminal(changed.status)) {
 			sendFinal(changed);
 			end();
 		} else {
-			send('progress', payload(changed));
+			sendProgress(changed);
 		}
 	});
-	const ping = sim.timers.every(sim.options.streamPingMs, () => send('ping', Date.now()));
+	const ping = sim.timers.every(sim.options.streamPingMs, () => writer.send('ping', Date.now()));
 	const timeout = sim.timers.after(sim.options.streamTimeoutMs, () => {
-		send('timeout', { message: 'Stream closed after 10 minutes; reconnect, or use /wait' });
+		writer.send('timeout', { message: 'Stream closed after 10 minutes; reconnect, or use /wait' });
 		end();
 	});
 	sim.openResponses.add(end);
 	res.on('close', end);
-	send('progress', payload(run));
+	sendProgress(run);
 }
 
 const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];

@@ -1,10 +1,10 @@
 /** Run lifecycle by timers: queued → running (with progress) → completed | failed, or cancelled. */
 import { randomBytes } from 'node:crypto';
 
-import { outputNodeId, workflowId } from './apps';
+import { outputNodeId, runSteps, workflowId } from './apps';
 import { runIdField } from './http';
 import type { TimerSet } from './timers';
-import type { AppBehaviour, OutputType, RunStatus, SimApp, SimAppOutput, SimRun } from './types';
+import type { AppBehaviour, OutputType, RunStatus, SimApp, SimAppOutput, SimRun, SimWorkflowNode } from './types';
 
 export const OUTPUT_ERROR = 'Generation failed';
 export const DEFAULT_OUTPUT_BYTES = 2048;
@@ -79,7 +79,7 @@ export class RunStore {
 			runId,
 			request.outputs.map((o) => this.producedValue(app, run, o)),
 		);
-		this.schedule(run);
+		this.schedule(run, app);
 		return run;
 	}
 
@@ -115,21 +115,58 @@ export class RunStore {
 		for (const fn of [...(this.listeners.get(run.runId) ?? [])]) fn(run);
 	}
 
-	private schedule(run: SimRun): void {
+	/**
+	 * Queued until 10 % of the run's duration, then the workflow's steps one by one, evenly over the
+	 * rest: each finished step is a change (progress names the next node; an output node's output is
+	 * ready at once). A failing run fails at its failing step, at the end of the duration.
+	 */
+	private schedule(run: SimRun, app: SimApp): void {
 		const duration = Math.max(0, run.behaviour.durationMs);
-		const totalNodes = run.outputs.length + 1;
-		for (const percent of [10, 40, 70]) {
-			this.deps.timers.after((duration * percent) / 100, () => {
+		const steps = runSteps(app);
+		const startsAt = duration * 0.1;
+		const failsAt = run.behaviour.fail ? failingStep(steps, run.behaviour.failAtStep) : steps.length;
+		const progressAfter = (done: number) => ({
+			percent: steps.length ? Math.round((100 * done) / steps.length) : 0,
+			completedNodes: done,
+			totalNodes: steps.length,
+			...(steps[done] ? { currentNode: { ...steps[done] } } : {}),
+		});
+		this.deps.timers.after(startsAt, () => {
+			if (isTerminal(run.status)) return;
+			run.status = 'running';
+			run.startedAt = new Date().toISOString();
+			run.progress = progressAfter(0);
+			this.notify(run);
+		});
+		// The last step ends with the run itself (finish), a failing one too.
+		for (let done = 1; done < Math.min(steps.length, failsAt + 1); done++) {
+			this.deps.timers.after(startsAt + ((duration - startsAt) * done) / steps.length, () => {
 				if (isTerminal(run.status)) return;
-				if (run.status === 'queued') {
-					run.status = 'running';
-					run.startedAt = new Date().toISOString();
-				}
-				run.progress = { percent, completedNodes: Math.floor((totalNodes * percent) / 100), totalNodes };
+				this.produce(run, app, steps[done - 1]);
+				run.progress = progressAfter(done);
 				this.notify(run);
 			});
 		}
 		this.deps.timers.after(duration, () => this.finish(run));
+	}
+
+	/** An output node finished: its output is ready (or failed) before the run ends. */
+	private produce(run: SimRun, app: SimApp, step: SimWorkflowNode): void {
+		const i = run.outputs.findIndex((output) => outputNodeId(app, output.index) === step.id);
+		if (i >= 0) this.settleOutput(run, i);
+	}
+
+	private settleOutput(run: SimRun, i: number): void {
+		const output = run.outputs[i];
+		if (output.status !== 'pending') return;
+		if ((run.behaviour.failOutputs ?? []).includes(output.index)) {
+			output.status = 'error';
+			output.error = OUTPUT_ERROR;
+			return;
+		}
+		output.status = 'completed';
+		output.type = output.kind;
+		output.value = this.planned.get(run.runId)?.[i] ?? null;
 	}
 
 	private finish(run: SimRun): void {
@@ -138,27 +175,17 @@ export class RunStore {
 		run.startedAt ??= now;
 		run.completedAt = now;
 		run.progress = undefined;
-		const planned = this.planned.get(run.runId) ?? [];
-		const failing = new Set(run.behaviour.failOutputs ?? []);
 		if (run.behaviour.fail) {
 			run.status = 'failed';
 			run.errorMessage = run.behaviour.fail;
 			for (const output of run.outputs) {
+				if (output.status !== 'pending') continue;
 				output.status = 'error';
 				output.error = OUTPUT_ERROR;
 			}
 		} else {
 			run.status = 'completed';
-			run.outputs.forEach((output, i) => {
-				if (failing.has(output.index)) {
-					output.status = 'error';
-					output.error = OUTPUT_ERROR;
-					return;
-				}
-				output.status = 'completed';
-				output.type = output.kind;
-				output.value = planned[i] ?? null;
-			});
+			run.outputs.forEach((_output, i) => this.settleOutput(run, i));
 		}
 		this.settle(run);
 	}
@@ -181,6 +208,14 @@ export class RunStore {
 			.find((v) => v !== undefined && v !== '');
 		return `${output.label} for: ${firstText === undefined ? app.name : String(firstText)}`;
 	}
+}
+
+/** Where a failing run fails: the named step, else the last step that is not an output node. */
+function failingStep(steps: SimWorkflowNode[], label: string | undefined): number {
+	const named = label === undefined ? -1 : steps.findIndex((step) => step.label === label);
+	if (named >= 0) return named;
+	const firstOutput = steps.findIndex((step) => step.type === 'outputNode');
+	return firstOutput > 0 ? firstOutput - 1 : Math.max(0, steps.length - 1);
 }
 
 /** The public RUN shape (`executionId` for the old server generation). */

@@ -82,7 +82,7 @@ function createHandler(sim: SimState, limiter: RateLimiter, faults: FaultList) {
 		const name = found ? routeName(found.route) : undefined;
 		const counterKey = `${method} ${name ?? url.pathname}`;
 		sim.counters.requests[counterKey] = (sim.counters.requests[counterKey] ?? 0) + 1;
-		const logged: LoggedRequest = { route: counterKey, receivedAt: Date.now() };
+		const logged: LoggedRequest = { route: counterKey, path: url.pathname, receivedAt: Date.now() };
 		sim.requestLog.push(logged);
 		res.once('close', () => {
 			logged.closedAt = Date.now();
@@ -113,7 +113,7 @@ function createHandler(sim: SimState, limiter: RateLimiter, faults: FaultList) {
 				}
 				if (!authorise(ctx, sim)) return;
 			}
-			if (!found) throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`);
+			if (!found || sim.missingRoutes.has(counterKey)) throw new HttpError(404, 'NOT_FOUND', `No route for ${method} ${url.pathname}`);
 			await found.route.handler(ctx, sim);
 		} catch (error) {
 			if (error instanceof HttpError) {
@@ -163,6 +163,8 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		deliveries,
 		assets: new AssetStore(),
 		openResponses: new Set(),
+		stream: {},
+		missingRoutes: new Set(options.missingRoutes ?? []),
 	};
 
 	function deliverWebhook(run: SimRun): void {
@@ -207,6 +209,13 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		setRateLimit: (perMinute, windowMs) => limiter.configure(perMinute, windowMs),
 		setUploadPace(bytesPerSecond) {
 			sim.uploadBytesPerSecond = bytesPerSecond;
+		},
+		setStreamBehaviour(behaviour) {
+			sim.stream = { ...behaviour };
+			sim.streamDropsLeft = behaviour.drops;
+		},
+		setMissingRoutes(routes) {
+			sim.missingRoutes = new Set(routes);
 		},
 		rotateSigningKey: (opts) => keys.rotate(opts?.keepOld ?? false),
 		signWebhook: (rawBody, timestamp) => keys.headersFor(rawBody, timestamp),

@@ -3,7 +3,7 @@ import type { AssetStore } from './assets';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
-import type { AppBehaviour, LoggedRequest, SimApp, SimCounters, WebhookDelivery } from './types';
+import type { AppBehaviour, LoggedRequest, SimApp, SimCounters, StreamBehaviour, WebhookDelivery } from './types';
 import type { SigningKeys, WebhookSender } from './webhooks';
 
 export interface ResolvedOptions {
@@ -37,6 +37,12 @@ export interface SimState {
 	uploadBytesPerSecond?: number;
 	/** Long-polls and streams still open: close() ends each. */
 	openResponses: Set<() => void>;
+	/** How streams write (wire format, drops, silence). */
+	stream: StreamBehaviour;
+	/** Streams still to drop under `stream.drops`; undefined: every stream drops. */
+	streamDropsLeft?: number;
+	/** Routes answering 404 as unknown paths, as counters name them. */
+	missingRoutes: Set<string>;
 }
 
 export type Handler = (ctx: RequestContext, sim: SimState) => void | Promise<void>;

@@ -20,6 +20,56 @@ export interface SimulatorOptions {
 	streamPingMs?: number;
 	/** SSE `timeout` event after this long, default 600000 (an addition, as above). */
 	streamTimeoutMs?: number;
+	/**
+	 * Routes this server does not have, as counters name them (e.g. 'GET /v1/runs/:runId/wait' for
+	 * a server older than the long-poll): they answer 404 as an unknown path does.
+	 */
+	missingRoutes?: string[];
+}
+
+/** How `GET /v1/runs/:runId/stream` writes its events (tests vary the wire format and its faults). */
+export interface StreamBehaviour {
+	/** RUN as sent in events: bare, or wrapped in `{ data: RUN }`. Default bare (wrapped on the old generation). */
+	runShape?: 'bare' | 'wrapped';
+	/** Line ending of every field and event; default 'lf'. */
+	lineEnding?: 'lf' | 'crlf' | 'cr';
+	/** Write each event in pieces of this many bytes, one piece per tick, so chunks split anywhere. */
+	chunkBytes?: number;
+	/** A comment line (`: ...`) before each event, as proxies and keep-alives send. */
+	comments?: boolean;
+	/** Each event's JSON spread over several `data:` lines (the spec joins them with a line feed). */
+	multiLineData?: boolean;
+	/** An `id:` field with every event. */
+	ids?: boolean;
+	/** Drop the connection (no final event) once this many run events were sent on a stream. */
+	dropAfterEvents?: number;
+	/** How many streams drop that way; default every stream. */
+	drops?: number;
+	/** Send the headers, then nothing at all (no events, no pings), until the client leaves. */
+	silent?: boolean;
+}
+
+/** A node of an app's workflow graph, as `GET /v1/apps/:appId/workflow` lists it. */
+export interface SimWorkflowNode {
+	id: string;
+	type: string;
+	label: string;
+}
+
+export interface SimWorkflowEdge {
+	source: string;
+	target: string;
+}
+
+export interface SimWorkflow {
+	nodes: SimWorkflowNode[];
+	edges: SimWorkflowEdge[];
+}
+
+/** A processing step of a fixture pipeline (between the input nodes and the output nodes). */
+export interface SimPipelineStep {
+	type: string;
+	label: string;
 }
 
 export type ParameterType = 'text' | 'options' | 'url';
@@ -61,6 +111,13 @@ export interface SimApp {
 	produces?: SimAppOutput[];
 	/** How a VALIDATION_ERROR lists its details for this app: both forms exist in the wild. */
 	detailsStyle?: 'strings' | 'object';
+	/**
+	 * The steps between inputs and outputs, stage by stage (a stage's steps run side by side);
+	 * default one generator named after the app. Runs advance through them node by node.
+	 */
+	pipeline?: SimPipelineStep[][];
+	/** The workflow graph exactly as Get Workflow answers it (tests: cycles, dangling edges, big graphs). */
+	workflow?: SimWorkflow;
 }
 
 export interface AppBehaviour {
@@ -75,6 +132,8 @@ export interface AppBehaviour {
 	outputBytesPerSecond?: number;
 	/** Send this many bytes of each output file, then nothing more, keeping the connection open. */
 	outputStallAfterBytes?: number;
+	/** With `fail`: the step (node label) the run fails at; default the last step before the outputs. */
+	failAtStep?: string;
 }
 
 export interface Fault {
@@ -112,6 +171,8 @@ export interface RunProgress {
 	percent: number;
 	completedNodes: number;
 	totalNodes: number;
+	/** The workflow node being worked on now. */
+	currentNode?: SimWorkflowNode;
 }
 
 export interface SimRun {
@@ -168,6 +229,8 @@ export interface SigningJwk {
 export interface LoggedRequest {
 	/** As counters name it, e.g. 'GET /v1/runs/:runId/wait'. */
 	route: string;
+	/** The path asked for, e.g. '/v1/runs/run_1a2b/wait'. */
+	path: string;
 	receivedAt: number;
 	/** When the response ended or the client went away; undefined while still open. */
 	closedAt?: number;
@@ -202,6 +265,10 @@ export interface LaminaSimulator {
 	setRateLimit(perMinute: number, windowMs?: number): void;
 	/** Read uploads at about this many bytes a second (undefined: as fast as they come). */
 	setUploadPace(bytesPerSecond?: number): void;
+	/** How streams write from now on ({} for the plain default). */
+	setStreamBehaviour(behaviour: StreamBehaviour): void;
+	/** Routes that answer 404 from now on, as counters name them (see SimulatorOptions.missingRoutes). */
+	setMissingRoutes(routes: string[]): void;
 	rotateSigningKey(opts?: { keepOld?: boolean }): void;
 	signWebhook(rawBody: string, timestamp?: number): Record<string, string>;
 	signingKeys(): SigningJwk[];
