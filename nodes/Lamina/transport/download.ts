@@ -4,8 +4,8 @@
  * credential attaches the API key only for Lamina's own origin, never for a CDN.
  */
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
+import { BodyStopped, guardChunks } from './bodyGuard';
 import { cancelSignalOf, throwIfCancelled } from './cancellation';
 import { CREDENTIAL_TYPE } from './index';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
@@ -46,12 +46,6 @@ interface BodyStream extends AsyncIterable<unknown> {
 	constructor: { from?: (source: AsyncIterable<unknown>) => unknown };
 }
 
-class DownloadStopped extends Error {
-	constructor(readonly why: 'stalled' | 'cancelled') {
-		super(why);
-	}
-}
-
 /**
  * The body as a stream of the same kind that ends with an error as soon as no bytes came for
  * `downloadLimits.stallMs`, or the execution is stopped; n8n's binary store then gives up on it.
@@ -62,39 +56,8 @@ function guardBody(body: BodyStream, signal: AbortSignal | undefined): { stream:
 	if (typeof from !== 'function' || typeof body[Symbol.asyncIterator] !== 'function') {
 		return { stream: body, stop: () => undefined };
 	}
-	let lastBytesAt = Date.now();
-	let watching = true;
-	let stopWith: (reason: DownloadStopped) => void = () => undefined;
-	const stopped = new Promise<never>((_, reject) => (stopWith = reject));
-	stopped.catch(() => undefined);
-	const onAbort = () => stopWith(new DownloadStopped('cancelled'));
-	signal?.addEventListener('abort', onAbort, { once: true });
-	if (signal?.aborted) onAbort();
-	void (async () => {
-		while (watching) {
-			await sleep(Math.min(downloadLimits.checkEveryMs, downloadLimits.stallMs));
-			if (watching && Date.now() - lastBytesAt >= downloadLimits.stallMs) stopWith(new DownloadStopped('stalled'));
-		}
-	})();
-	const stop = () => {
-		watching = false;
-		signal?.removeEventListener('abort', onAbort);
-	};
-	async function* guarded() {
-		const chunks = body[Symbol.asyncIterator]();
-		try {
-			for (;;) {
-				const next = await Promise.race([chunks.next(), stopped]);
-				if (next.done) return;
-				lastBytesAt = Date.now();
-				yield next.value;
-			}
-		} finally {
-			stop();
-			void chunks.return?.().catch(() => undefined);
-		}
-	}
-	return { stream: from.call(body.constructor, guarded()), stop };
+	const { chunks, stop } = guardChunks(body, signal, downloadLimits);
+	return { stream: from.call(body.constructor, chunks), stop };
 }
 
 /**
@@ -158,7 +121,7 @@ async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload
 	} catch (error) {
 		discard(response.body);
 		throwIfCancelled(this, itemIndex);
-		if (error instanceof DownloadStopped && error.why === 'stalled') {
+		if (error instanceof BodyStopped && error.why === 'stalled') {
 			return { failure: { reason: `no data arrived for ${downloadLimits.stallMs / 1000} s`, retryable: true } };
 		}
 		if (streamError !== undefined) {

@@ -11,6 +11,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
+import { readShortBody } from './bodyGuard';
 import { cancelSignalOf, pause, throwIfCancelled } from './cancellation';
 import { describeLaminaError } from './laminaError';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
@@ -35,6 +36,12 @@ export interface LaminaRequest {
 	maxAttempts?: number;
 	/** Statuses returned to the caller instead of becoming an error (e.g. 404 to detect a missing route). */
 	acceptStatuses?: number[];
+	/**
+	 * A 2xx body comes back as n8n's response stream, unread (an event stream); any other answer is
+	 * read and parsed as usual. `timeoutMs` then also bounds a silence in the body.
+	 */
+	stream?: boolean;
+	headers?: Record<string, string>;
 }
 
 export interface LaminaResponse<T> {
@@ -118,7 +125,8 @@ export async function laminaRequest<T = unknown>(
 			url: `${baseUrl}${request.path}`,
 			qs: request.qs,
 			body: request.body,
-			json: true,
+			headers: request.headers,
+			...(request.stream ? { encoding: 'stream' as const, json: false } : { json: true }),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -139,6 +147,9 @@ export async function laminaRequest<T = unknown>(
 			failure = error;
 		}
 
+		if (request.stream && response && response.statusCode >= 300) {
+			response.body = await readShortBody(response.body, signal);
+		}
 		throwIfCancelled(this, request.itemIndex);
 		if (response) pacer.afterResponse(response.statusCode, response.headers);
 		if (response && (response.statusCode < 300 || request.acceptStatuses?.includes(response.statusCode))) {

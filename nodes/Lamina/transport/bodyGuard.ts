@@ -1,0 +1,115 @@
+/**
+ * Reading a response body that streams (a download, an event stream) while following n8n's
+ * cancel signal and a few bounds. n8n's request helper puts the execution's cancel signal on every
+ * request (no other signal can abort one), so the body's chunks are raced instead: whatever ends
+ * first (no bytes for `stallMs`, the deadline, `stopWhen`, the cancel) ends the reading at once.
+ */
+import { sleep } from 'n8n-workflow';
+
+export interface BodyBounds {
+	/** No bytes for this long: the body counts as stalled. */
+	stallMs: number;
+	/** How often the bounds are checked. */
+	checkEveryMs: number;
+	/** `Date.now()` after which reading ends. */
+	deadline?: number;
+	/** Asked at every check: true ends the reading. */
+	stopWhen?: () => boolean;
+}
+
+export type StopReason = 'stalled' | 'cancelled' | 'deadline' | 'stopped';
+
+export class BodyStopped extends Error {
+	constructor(readonly why: StopReason) {
+		super(why);
+	}
+}
+
+export interface GuardedBody {
+	/** The body's chunks; throws BodyStopped when a bound or the cancel ends them first. */
+	chunks: AsyncGenerator<unknown>;
+	/** Stops watching (also done when the chunks end). */
+	stop: () => void;
+}
+
+/**
+ * Guards `body`'s chunks. Reading ends at once; the connection follows as soon as it can: n8n's
+ * response stream can't be destroyed while a read is pending, so a body that ends early for a
+ * bound closes at its next chunk (for Lamina's event stream, the next ping); the cancel signal,
+ * which n8n's request helper holds, closes it at once.
+ */
+export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | undefined, bounds: BodyBounds): GuardedBody {
+	let lastBytesAt = Date.now();
+	let watching = true;
+	let stopWith: (reason: BodyStopped) => void = () => undefined;
+	const stopped = new Promise<never>((_, reject) => (stopWith = reject));
+	stopped.catch(() => undefined);
+	const onAbort = () => stopWith(new BodyStopped('cancelled'));
+	signal?.addEventListener('abort', onAbort, { once: true });
+	if (signal?.aborted) onAbort();
+	const check = (): boolean => {
+		const now = Date.now();
+		if (now - lastBytesAt >= bounds.stallMs) stopWith(new BodyStopped('stalled'));
+		else if (bounds.deadline !== undefined && now >= bounds.deadline) stopWith(new BodyStopped('deadline'));
+		else if (bounds.stopWhen?.()) stopWith(new BodyStopped('stopped'));
+		else return false;
+		return true;
+	};
+	void (async () => {
+		while (watching) {
+			const untilDeadline = bounds.deadline === undefined ? Infinity : bounds.deadline - Date.now();
+			await sleep(Math.max(1, Math.min(bounds.checkEveryMs, bounds.stallMs, untilDeadline)));
+			if (watching && check()) return;
+		}
+	})();
+	const stop = () => {
+		watching = false;
+		signal?.removeEventListener('abort', onAbort);
+	};
+	async function* guarded() {
+		const chunks = body[Symbol.asyncIterator]();
+		try {
+			for (;;) {
+				const next = await Promise.race([chunks.next(), stopped]);
+				if (next.done) return;
+				lastBytesAt = Date.now();
+				yield next.value;
+			}
+		} finally {
+			stop();
+			void chunks.return?.()?.catch(() => undefined);
+		}
+	}
+	return { chunks: guarded(), stop };
+}
+
+/** What an error answer of a streamed request carries is short: read that much, parse it if JSON. */
+const SHORT_BODY_MAX_BYTES = 64 * 1024;
+const SHORT_BODY_STALL_MS = 10_000;
+
+/** The text (or JSON) of a short streamed body, e.g. the error an event stream answered instead. */
+export async function readShortBody(body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+	if (!body || typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return body;
+	const parts: Buffer[] = [];
+	let size = 0;
+	const { chunks } = guardChunks(body as AsyncIterable<unknown>, signal, {
+		stallMs: SHORT_BODY_STALL_MS,
+		checkEveryMs: 1_000,
+	});
+	try {
+		for await (const chunk of chunks) {
+			const part = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+			parts.push(part);
+			size += part.length;
+			if (size >= SHORT_BODY_MAX_BYTES) break;
+		}
+	} catch {
+		// A broken error body (or the execution stopped, which the caller checks): what arrived is all there is.
+	}
+	const text = Buffer.concat(parts).toString('utf8');
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
