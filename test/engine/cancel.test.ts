@@ -14,12 +14,14 @@ import type { LoggedRequest } from '../simulator/types';
 import { until } from '../support/trigger';
 import { runAppJsonNode } from '../support/runNodes';
 
-/** The built package's download limits (tests shorten the stall bound). */
-const downloadLimits = (
-	require(path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'Lamina', 'transport', 'download.js')) as {
-		downloadLimits: { stallMs: number; checkEveryMs: number };
-	}
-).downloadLimits;
+interface StallLimits {
+	stallMs: number;
+	checkEveryMs: number;
+}
+const built = (file: string) => require(path.resolve(__dirname, '..', '..', 'dist', 'nodes', 'Lamina', 'transport', file));
+/** The built package's download and event stream limits (tests shorten the stall bound). */
+const downloadLimits = (built('download.js') as { downloadLimits: StallLimits }).downloadLimits;
+const streamLimits = (built('eventStream.js') as { streamLimits: StallLimits }).streamLimits;
 
 let sim: LaminaSimulator;
 let engine: Engine;
@@ -77,16 +79,43 @@ async function stopWhileOpen(execution: RunningExecution, route: string) {
 	};
 }
 
-test('stopping during a long wait ends the long-poll within a second; nothing is sent after', async () => {
+test.each([
+	['the long-poll', {}, 'GET /v1/runs/:runId/wait'],
+	['the event stream (Include Progress)', { includeProgress: true }, 'GET /v1/runs/:runId/stream'],
+])('stopping during a long wait ends %s within a second; nothing is sent after', async (_way, options, route) => {
 	sim.setAppBehaviour('app_caption', { durationMs: 60_000 });
 	try {
-		const execution = engine.start([runAppJsonNode('app_caption', '{"Topic": "tea"}')]);
-		const stopped = await stopWhileOpen(execution, 'GET /v1/runs/:runId/wait');
+		const execution = engine.start([runAppJsonNode('app_caption', '{"Topic": "tea"}', { options })]);
+		const stopped = await stopWhileOpen(execution, route);
 		expect(stopped.status).toBe('canceled');
 		expect(stopped.closedAfterMs).toBeLessThanOrEqual(1_000);
 		expect(stopped.nodeEndedAfterMs).toBeLessThanOrEqual(1_000);
 		expect(stopped.sentAfterStop).toEqual([]);
 	} finally {
+		sim.setAppBehaviour('app_caption', { durationMs: 200 });
+	}
+});
+
+test('a stream that stalls (no bytes, not even pings) is given up after the stall bound, and the wait still gets the run', async () => {
+	const saved = { ...streamLimits };
+	streamLimits.stallMs = 400;
+	streamLimits.checkEveryMs = 100;
+	sim.setStreamBehaviour({ silent: true });
+	sim.setAppBehaviour('app_caption', { durationMs: 1_000 });
+	try {
+		const node = runAppJsonNode('app_caption', '{"Topic": "tea"}', { options: { includeProgress: true } });
+		const { items, error } = await engine.run([node]);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ status: 'completed' });
+		const streams = sim.requestLog.filter((entry) => entry.route === 'GET /v1/runs/:runId/stream');
+		const gets = sim.requestLog.filter((entry) => entry.route === 'GET /v1/runs/:runId');
+		expect(streams).toHaveLength(1);
+		// Given up 0.4 s after it opened; then, as for any stream that brought nothing, a pause and one Get Run.
+		expect(gets).toHaveLength(1);
+		expect(gets[0].receivedAt - streams[0].receivedAt).toBeGreaterThanOrEqual(400 + 4_000);
+	} finally {
+		Object.assign(streamLimits, saved);
+		sim.setStreamBehaviour({});
 		sim.setAppBehaviour('app_caption', { durationMs: 200 });
 	}
 });

@@ -30,7 +30,7 @@ export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const withContext = error as Error & { description?: string | null; context?: IDataObject };
 	if (withContext.description) json.description = withContext.description;
 	const context = withContext.context ?? {};
-	for (const key of ['laminaCode', 'requestId', 'runId', 'status', 'outputErrors']) {
+	for (const key of ['laminaCode', 'requestId', 'runId', 'status', 'outputErrors', 'progress']) {
 		if (context[key] !== undefined) json[key === 'laminaCode' ? 'code' : key] = context[key];
 	}
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;

@@ -14,12 +14,23 @@ export function isTerminal(run: Pick<LaminaRun, 'status'>): boolean {
 	return TERMINAL_RUN_STATUSES.includes(run.status);
 }
 
+/** What tells one state of a run from another: status, progress, each output's status, the error. */
+export function runStateKey(run: LaminaRun): string {
+	const outputs = Array.isArray(run.outputs) ? run.outputs.map((output) => output.status ?? null) : [];
+	return JSON.stringify([run.status, run.progress ?? null, outputs, run.errorMessage ?? null]);
+}
+
+/** How an output is named to a user: its label, else its position among all outputs ("Output 2"). */
+export function outputName(output: LaminaRunOutput, index: number): string {
+	return typeof output.label === 'string' && output.label !== '' ? output.label : `Output ${index + 1}`;
+}
+
 /** Completed outputs by label, so `{{ $json.outputsByLabel["Hero Image"] }}` works without code. */
 export function outputsByLabel(outputs: LaminaRunOutput[] | undefined): IDataObject {
 	const byLabel: IDataObject = {};
 	for (const [index, output] of (outputs ?? []).entries()) {
 		if (output.status !== undefined && output.status !== 'completed') continue;
-		const label = typeof output.label === 'string' && output.label !== '' ? output.label : `Output ${index + 1}`;
+		const label = outputName(output, index);
 		if (!(label in byLabel)) byLabel[label] = output.value as IDataObject[keyof IDataObject];
 	}
 	return byLabel;
@@ -28,7 +39,7 @@ export function outputsByLabel(outputs: LaminaRunOutput[] | undefined): IDataObj
 /** "Label: error" for each failed output; an unlabelled one is named by its position among all outputs. */
 export function outputErrors(outputs: LaminaRunOutput[] | undefined): string[] {
 	return (outputs ?? []).flatMap((output, index) =>
-		output.error || output.status === 'error' ? [`${output.label || `Output ${index + 1}`}: ${output.error ?? 'failed'}`] : [],
+		output.error || output.status === 'error' ? [`${outputName(output, index)}: ${output.error ?? 'failed'}`] : [],
 	);
 }
 

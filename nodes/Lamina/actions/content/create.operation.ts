@@ -5,7 +5,7 @@ import { laminaData } from '../../transport';
 import { contentResultItem, readContentAnswer } from '../../shared/contentAnswer';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
-import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem } from '../run/common';
+import { DEFAULT_MAX_WAIT_SECONDS, includeProgressOption, maxWaitOption, progressTimeline, runItem } from '../run/common';
 import { runFailedError, waitForRun } from '../run/waitForRun';
 
 const show = { resource: ['content'], operation: ['create'] };
@@ -51,6 +51,15 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { ...show, waitMode: ['wait'] } },
+		options: [includeProgressOption],
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -204,10 +213,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, prepar
 	}
 
 	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
-	const { run, timedOut } = await waitForRun.call(this, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex });
-	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
+	const timeline = progressTimeline(options.includeProgress);
+	const { run, timedOut } = await waitForRun.call(this, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex, timeline });
+	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return {
-		...runItem(run, { appId, simplify: false, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined }),
+		...runItem(run, { appId, simplify: false, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined, timeline }),
 		...context,
 	};
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { ProgressTimeline } from '../../shared/progressTimeline';
 import { shapeRun, simplifyRun } from '../../shared/runShape';
 
 export const DEFAULT_MAX_WAIT_SECONDS = 600;
@@ -33,6 +34,21 @@ export function simplifyOption(operations: string[]): INodeProperties {
 	};
 }
 
+/** "Include Progress", for an Options collection of an operation that waits for a run. */
+export const includeProgressOption: INodeProperties = {
+	displayName: 'Include Progress',
+	name: 'includeProgress',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether to wait over Lamina's live event stream and add `progress`: one entry per change seen (time, status, Lamina's progress, outputs that became ready or failed), e.g. to see where a long video run spent its time or which step failed",
+};
+
+/** A fresh timeline when the item asked for progress. */
+export function progressTimeline(includeProgress: boolean | undefined): ProgressTimeline | undefined {
+	return includeProgress ? new ProgressTimeline() : undefined;
+}
+
 export function runIdField(operations: string[], description: string): INodeProperties {
 	return {
 		displayName: 'Run ID',
@@ -46,12 +62,22 @@ export function runIdField(operations: string[], description: string): INodeProp
 	};
 }
 
+export interface RunItemOptions {
+	appId?: string;
+	simplify: boolean;
+	timedOutAfterSeconds?: number;
+	/** Include Progress: the states seen while waiting (kept with Simplify too). */
+	timeline?: ProgressTimeline;
+}
+
 /** The output item for a run, whole or simplified, with a note when waiting ran out. */
-export function runItem(raw: unknown, options: { appId?: string; simplify: boolean; timedOutAfterSeconds?: number }): IDataObject {
+export function runItem(raw: unknown, options: RunItemOptions): IDataObject {
 	const shaped = shapeRun(raw, options.appId);
 	if (options.timedOutAfterSeconds !== undefined) {
 		shaped.waitTimedOut = true;
 		shaped.note = `Still ${String(shaped.status)} after ${options.timedOutAfterSeconds} s. Pass this runId to "Wait for Run" to collect the result later.`;
 	}
-	return options.simplify ? simplifyRun(shaped) : shaped;
+	const item = options.simplify ? simplifyRun(shaped) : shaped;
+	if (options.timeline) item.progress = options.timeline.entries;
+	return item;
 }

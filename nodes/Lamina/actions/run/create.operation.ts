@@ -20,7 +20,16 @@ import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
 import { checkedInputs, checkFileInputs, inputValues, readInputs, type FileInput, type FileInputsOption } from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
-import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOption, runItem, simplifyOption, WAITED_APP_KEY, WAITED_RUN_KEY } from './common';
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	includeProgressOption,
+	maxWaitOption,
+	progressTimeline,
+	runItem,
+	simplifyOption,
+	WAITED_APP_KEY,
+	WAITED_RUN_KEY,
+} from './common';
 import { runFailedError, waitForRun } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['create'] };
@@ -208,6 +217,10 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{
+				...includeProgressOption,
+				description: `${includeProgressOption.description}. Applies when waiting for completion.`,
+			},
+			{
 				displayName: 'Only These Outputs',
 				name: 'outputs',
 				type: 'string',
@@ -279,6 +292,7 @@ interface CreateOptions {
 	binaryNaming?: BinaryNaming;
 	binaryPrefix?: string;
 	fileInputs?: FileInputsOption;
+	includeProgress?: boolean;
 	outputs?: string;
 	webhookUrl?: string;
 }
@@ -461,19 +475,21 @@ export async function execute(
 					return;
 				}
 				const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+				const timeline = progressTimeline(options.includeProgress);
 				const { run: finished, timedOut } = await waitForRun.call(this, queued.runId, {
 					maxWaitMs: maxWaitSeconds * 1000,
 					itemIndex,
 					pollIntervalMs: run.app.modality === 'video' ? 12_000 : 4_000,
 					// Once another item failed the node, nobody reads this result: stop asking.
 					stopWhen: () => firstFailure !== undefined,
+					timeline,
 				});
 				if (firstFailure) return;
 				if (isTerminal(finished)) ended.add(itemIndex);
 				if (isTerminal(finished) && finished.status !== 'completed') {
-					throw runFailedError(this, finished, itemIndex);
+					throw runFailedError(this, finished, itemIndex, timeline);
 				}
-				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 				const binary =
 					options.downloadOutputs && finished.status === 'completed'
 						? await downloadOutputsAsBinary.call(this, finished, itemIndex, {
@@ -487,6 +503,7 @@ export async function execute(
 							appId: run.app.appId,
 							simplify,
 							timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined,
+							timeline,
 						}),
 						...(binary && Object.keys(binary).length ? { binary } : {}),
 						pairedItem: { item: itemIndex },

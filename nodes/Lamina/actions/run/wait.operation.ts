@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireRunId } from './runId';
-import { maxWaitOption, runIdField, runItem, simplifyOption } from './common';
+import { includeProgressOption, maxWaitOption, progressTimeline, runIdField, runItem, simplifyOption } from './common';
 import { runFailedError, waitForRun } from './waitForRun';
 
 /** Runs awaited at the same time unless Options → Concurrent Waits says otherwise. */
@@ -28,6 +28,7 @@ export const description: INodeProperties[] = [
 				description:
 					'How many runs are awaited at the same time. Each wait holds one request to Lamina open; the others queue.',
 			},
+			includeProgressOption,
 		],
 	},
 ];
@@ -41,10 +42,13 @@ export function concurrency(this: IExecuteFunctions): number {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const runId = requireRunId.call(this, itemIndex);
 	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex) as number;
-	const { run, timedOut } = await waitForRun.call(this, runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex });
-	if (!timedOut && run.status !== 'completed') throw runFailedError(this, run, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
+	const timeline = progressTimeline(options.includeProgress);
+	const { run, timedOut } = await waitForRun.call(this, runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex, timeline });
+	if (!timedOut && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return runItem(run, {
 		simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
 		timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined,
+		timeline,
 	});
 }

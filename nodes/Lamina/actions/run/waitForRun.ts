@@ -3,88 +3,67 @@ import { NodeOperationError } from 'n8n-workflow';
 import { laminaRequest, unwrapData, type LaminaContext } from '../../transport';
 import { pause } from '../../transport/cancellation';
 import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
+import type { ProgressTimeline } from '../../shared/progressTimeline';
 import type { LaminaRun } from '../../shared/types';
+import { RunWatch, UNAVAILABLE, type WaitOptions, type WaitResult, type WayResult } from './runWatch';
+import { waitOverStream } from './waitOverStream';
 
-export interface WaitOptions {
-	maxWaitMs: number;
-	itemIndex: number;
-	/** Used only where the server has no /wait: Lamina's docs ask for 3–5 s (images) to 10–15 s (video). */
-	pollIntervalMs?: number;
-	/** Asked before each request: true ends the wait (with what is known) as nobody needs it anymore. */
-	stopWhen?: () => boolean;
-}
-
-export interface WaitResult {
-	run: LaminaRun;
-	timedOut: boolean;
-}
+export type { WaitOptions, WaitResult } from './runWatch';
 
 const LONG_POLL_MAX_SECONDS = 120;
-const DEFAULT_POLL_INTERVAL_MS = 4_000;
 
-async function getRun(context: LaminaContext, runId: string, itemIndex: number): Promise<LaminaRun> {
-	const response = await laminaRequest.call(context, {
-		method: 'GET',
-		path: `/v1/runs/${encodeURIComponent(runId)}`,
-		subject: `run "${runId}"`,
-		itemIndex,
-	});
-	return normaliseRun(unwrapData(response.body));
-}
-
-/**
- * Waits for a run to end with Lamina's long-poll (`/wait`, repeated while it says `timeout`),
- * so a result arrives as soon as it exists, with about one request a minute per run. Where the
- * server has no `/wait` (404, 405 or 501 for a run that Get Run finds), this wait polls instead;
- * the next wait tries `/wait` again, so one odd answer never sets a server's course for good.
- */
-export async function waitForRun(
-	this: LaminaContext,
-	runId: string,
-	options: WaitOptions,
-): Promise<WaitResult> {
-	const deadline = Date.now() + options.maxWaitMs;
-	let run: LaminaRun | undefined;
-
-	const stop = options.stopWhen ?? (() => false);
+/** Lamina's long-poll (`/wait`), repeated while it says `timeout`: about one request a minute. */
+async function waitWithLongPoll(watch: RunWatch): Promise<WayResult> {
 	for (;;) {
-		const remainingMs = deadline - Date.now();
-		if (run && (remainingMs <= 0 || stop())) return { run, timedOut: true };
-		const seconds = Math.min(LONG_POLL_MAX_SECONDS, Math.max(1, Math.ceil(remainingMs / 1000)));
-		const response = await laminaRequest.call(this, {
+		if (watch.over()) return { run: watch.run!, timedOut: true };
+		const seconds = Math.min(LONG_POLL_MAX_SECONDS, Math.max(1, Math.ceil(watch.remainingMs() / 1000)));
+		const response = await laminaRequest.call(watch.context, {
 			method: 'GET',
-			path: `/v1/runs/${encodeURIComponent(runId)}/wait`,
+			path: `${watch.path}/wait`,
 			qs: { timeout: seconds },
-			subject: `run "${runId}"`,
-			itemIndex: options.itemIndex,
+			subject: watch.subject,
+			itemIndex: watch.itemIndex,
 			timeoutMs: (seconds + 30) * 1000,
 			acceptStatuses: [404, 405, 501],
 		});
-		if (response.statusCode >= 400) {
-			// A 404 means either "no such run" (Get Run then says so) or "no /wait here".
-			run = await getRun(this, runId, options.itemIndex);
-			if (isTerminal(run)) return { run, timedOut: false };
-			break;
-		}
-		const body = response.body as { data?: unknown; timeout?: boolean };
-		const data = unwrapData<Record<string, unknown>>(body);
-		run = normaliseRun(data);
+		if (response.statusCode >= 400) return await watch.routeMissing();
+		const run = normaliseRun(unwrapData<Record<string, unknown>>(response.body as { data?: unknown }));
+		watch.see(run);
 		if (isTerminal(run)) return { run, timedOut: false };
-		if (Date.now() >= deadline) return { run, timedOut: true };
+		if (watch.remainingMs() <= 0) return { run, timedOut: true };
 	}
+}
 
-	const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+/** Get Run at the poll interval: for servers with neither `/wait` nor the stream. */
+async function waitWithPolling(watch: RunWatch): Promise<WaitResult> {
 	for (;;) {
-		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0 || stop()) return { run, timedOut: true };
-		await pause(this, Math.min(interval, remainingMs), options.itemIndex);
-		run = await getRun(this, runId, options.itemIndex);
+		const remainingMs = watch.remainingMs();
+		if (remainingMs <= 0 || watch.stopped()) return { run: watch.run!, timedOut: true };
+		await pause(watch.context, Math.min(watch.pollIntervalMs, remainingMs), watch.itemIndex);
+		const run = await watch.getRun();
 		if (isTerminal(run)) return { run, timedOut: false };
 	}
 }
 
-/** A failed or cancelled run as an error that says why, with each output's error. */
-export function runFailedError(context: LaminaContext, run: LaminaRun, itemIndex: number): NodeOperationError {
+/**
+ * Waits for a run to end, so a result arrives as soon as it exists. By default with Lamina's
+ * long-poll; with Include Progress (`timeline`) over the event stream, which reports each step.
+ * Where the server lacks one (404, 405 or 501 for a run that Get Run finds), the other is tried,
+ * then polling: one request per run instead of a poll every few seconds. Only this wait changes
+ * course; the next tries again, so one odd answer never sets a server's course for good.
+ */
+export async function waitForRun(this: LaminaContext, runId: string, options: WaitOptions): Promise<WaitResult> {
+	const watch = new RunWatch(this, runId, options);
+	const ways = options.timeline ? [waitOverStream, waitWithLongPoll] : [waitWithLongPoll, waitOverStream];
+	for (const way of ways) {
+		const result = await way(watch);
+		if (result !== UNAVAILABLE) return result;
+	}
+	return await waitWithPolling(watch);
+}
+
+/** A failed or cancelled run as an error that says why, with each output's error (and Include Progress's timeline). */
+export function runFailedError(context: LaminaContext, run: LaminaRun, itemIndex: number, timeline?: ProgressTimeline): NodeOperationError {
 	const errors = outputErrors(run.outputs);
 	const reason = run.errorMessage || (run.status === 'cancelled' ? 'it was cancelled' : 'no reason given');
 	const error = new NodeOperationError(
@@ -100,5 +79,6 @@ export function runFailedError(context: LaminaContext, run: LaminaRun, itemIndex
 	error.context.runId = run.runId;
 	error.context.status = run.status;
 	if (errors.length) error.context.outputErrors = errors;
+	if (timeline) error.context.progress = timeline.entries;
 	return error;
 }
