@@ -26,6 +26,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => app.getAll.execute.call(this, i))];
 		case 'app.get':
 			return [await forEachItem.call(this, itemCount, (i) => app.get.execute.call(this, i, freshApps))];
+		case 'app.getWorkflow':
+			return [await forEachItem.call(this, itemCount, (i) => app.getWorkflow.execute.call(this, i, freshApps))];
 		case 'run.create':
 			return [await run.create.execute.call(this, itemCount, fetchApp)];
 		case 'run.get':

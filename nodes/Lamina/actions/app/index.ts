@@ -2,8 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as getWorkflow from './getWorkflow.operation';
 
-export { get, getAll };
+export { get, getAll, getWorkflow };
 
 export const description: INodeProperties[] = [
 	{
@@ -25,9 +26,17 @@ export const description: INodeProperties[] = [
 				description: 'List the apps this workspace can run',
 				action: 'Get many apps',
 			},
+			{
+				name: 'Get Workflow',
+				value: 'getWorkflow',
+				description:
+					"Read-only: the steps behind an app. Returns its inputs, its processing steps in running order, its outputs and a one-line summary such as '2 inputs → Upscale → Animate → 1 output', plus the raw node graph.",
+				action: 'Get the workflow of an app',
+			},
 		],
 		default: 'getAll',
 	},
 	...getAll.description,
 	...get.description,
+	...getWorkflow.description,
 ];
