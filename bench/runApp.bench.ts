@@ -8,6 +8,9 @@
  *      (the sequential polling loop runs 10 items and is scaled ×5, unless --full)
  *  (c) HTTP requests per run for one 30-s run, all requests counted               target ≤ 2.1
  *      (as set up in the editor, which loads the app; and cold, in a fresh process)
+ *  (a), (c) again with Include Progress, which waits over the event stream      target ≤ long-poll + 0.05 s, ≤ 2.1
+ *  (d) a server without /wait, one 30-s run: requests per run when the wait falls back to the
+ *      stream, against a server without the stream either (the wait polls)      target: 1 stream, no polls
  *
  * Rate limiting is off in every simulator here: these rows isolate waiting and concurrency
  * (pacing under Lamina's 100/min is a separate concern). Loads the built package: `npm run build` first.
@@ -44,8 +47,8 @@ interface Env {
 	engine: Engine;
 }
 
-async function startEnv(runDurationMs: number): Promise<Env> {
-	const options: SimulatorOptions = { runDurationMs, rateLimitPerMinute: 0 };
+async function startEnv(runDurationMs: number, extra: SimulatorOptions = {}): Promise<Env> {
+	const options: SimulatorOptions = { runDurationMs, rateLimitPerMinute: 0, ...extra };
 	const sim = await startLaminaSimulator(options);
 	const engine = await createEngine({ credentials: { laminaApi: { apiKey: sim.apiKey, baseUrl: sim.url } } });
 	return { sim, engine };
@@ -85,8 +88,9 @@ interface OursResult {
 	doneAt: number;
 }
 
-async function runOurs(env: Env, items: number): Promise<OursResult> {
-	const node = runAppJsonNode(APP, JSON.stringify(INPUTS));
+/** Include Progress: the wait goes over the event stream instead of the long-poll. */
+async function runOurs(env: Env, items: number, { includeProgress = false } = {}): Promise<OursResult> {
+	const node = runAppJsonNode(APP, JSON.stringify(INPUTS), includeProgress ? { options: { includeProgress } } : {});
 	const input = Array.from({ length: items }, (_, i) => ({ i }));
 	const t0 = performance.now();
 	const result = await env.engine.run([node], { input });
@@ -140,44 +144,73 @@ async function runPolling(sim: LaminaSimulator): Promise<PollResult> {
 
 // ---------------------------------------------------------------------------------------------
 
-async function benchA(): Promise<BenchRow> {
+/** The requests the simulator got for one run's wait (its path), by route. */
+function waitRequests(sim: LaminaSimulator, runId: string): { total: number; byRoute: string } {
+	const counts: Record<string, number> = {};
+	for (const entry of sim.requestLog) {
+		if (entry.path.startsWith(`/v1/runs/${runId}`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
+	}
+	return requestDelta({}, counts);
+}
+
+async function benchA(): Promise<{ row: BenchRow; sseRow: BenchRow }> {
 	const env = await startEnv(A_DURATION_MS);
 	try {
-		log(`(a) warm-up: one short run through the engine`);
+		log(`(a) warm-up: one short run through the engine, each way`);
 		env.sim.setAppBehaviour(APP, { durationMs: 100 });
-		await runOurs(env, 1);
+		await Promise.all([runOurs(env, 1), runOurs(env, 1, { includeProgress: true })]);
 		env.sim.setAppBehaviour(APP, { durationMs: A_DURATION_MS });
 
 		const ours: number[] = [];
 		const lags: number[] = [];
+		const streamed: number[] = [];
+		const streamWaits: string[] = [];
 		const polling: number[] = [];
 		for (let rep = 1; rep <= A_REPS; rep++) {
-			// Ours and the polling loop side by side: each waits on its own run, nothing is shared.
-			const [o, p] = await Promise.all([runOurs(env, 1), runPolling(env.sim)]);
+			// The long-poll, the event stream and the polling loop side by side: each waits on its own run.
+			const [o, st, p] = await Promise.all([runOurs(env, 1), runOurs(env, 1, { includeProgress: true }), runPolling(env.sim)]);
 			const oDuration = runDurationMs(env.sim, o.runIds[0]);
+			const sDuration = runDurationMs(env.sim, st.runIds[0]);
 			const pDuration = runDurationMs(env.sim, p.runId);
 			ours.push(secs(o.wallMs - oDuration));
+			streamed.push(secs(st.wallMs - sDuration));
+			streamWaits.push(waitRequests(env.sim, st.runIds[0]).byRoute);
 			const run = env.sim.runs.get(o.runIds[0])!;
 			lags.push(secs(o.doneAt - Date.parse(run.completedAt!)));
 			polling.push(secs(p.wallMs - pDuration));
 			log(
 				`(a) rep ${rep}/${A_REPS}: ours ${secs(o.wallMs).toFixed(3)} s for a ${secs(oDuration).toFixed(3)} s run ` +
-					`(+${ours[ours.length - 1].toFixed(3)} s); polling ${secs(p.wallMs).toFixed(3)} s for ${secs(pDuration).toFixed(3)} s ` +
+					`(+${ours[ours.length - 1].toFixed(3)} s); over the stream +${streamed[streamed.length - 1].toFixed(3)} s ` +
+					`(${streamWaits[streamWaits.length - 1]}); polling ${secs(p.wallMs).toFixed(3)} s for ${secs(pDuration).toFixed(3)} s ` +
 					`(+${polling[polling.length - 1].toFixed(3)} s)`,
 			);
 		}
 		const oursMean = mean(ours);
+		const streamedMean = mean(streamed);
 		return {
-			name: '(a) time to result − run duration (3-s run)',
-			ours: oursMean,
-			baseline: mean(polling),
-			unit: 's',
-			target: '≤ 0.25 s',
-			ok: oursMean <= 0.25,
-			note:
-				`mean of ${A_REPS}; wall time from Run App start (or the POST) to result in hand, minus the run's ` +
-				`createdAt→completedAt in the simulator; ours max ${Math.max(...ours).toFixed(3)} s, of which ` +
-				`${(mean(lags) * 1000).toFixed(0)} ms after completion; polling = docs loop (GET, then every 5 s); rate limit off`,
+			row: {
+				name: '(a) time to result − run duration (3-s run)',
+				ours: oursMean,
+				baseline: mean(polling),
+				unit: 's',
+				target: '≤ 0.25 s',
+				ok: oursMean <= 0.25,
+				note:
+					`mean of ${A_REPS}; wall time from Run App start (or the POST) to result in hand, minus the run's ` +
+					`createdAt→completedAt in the simulator; ours max ${Math.max(...ours).toFixed(3)} s, of which ` +
+					`${(mean(lags) * 1000).toFixed(0)} ms after completion; polling = docs loop (GET, then every 5 s); rate limit off`,
+			},
+			sseRow: {
+				name: '(a) same, Include Progress (event stream) vs the long-poll',
+				ours: streamedMean,
+				baseline: oursMean,
+				unit: 's',
+				target: '≤ long-poll + 0.05 s',
+				ok: streamedMean <= oursMean + 0.05,
+				note:
+					`mean of ${A_REPS}, side by side with the long-poll in the same reps; max ${Math.max(...streamed).toFixed(3)} s; ` +
+					`difference ${((streamedMean - oursMean) * 1000).toFixed(0)} ms; the wait's requests per run: ${[...new Set(streamWaits)].join(' | ')}`,
+			},
 		};
 	} finally {
 		await env.sim.close();
@@ -235,22 +268,63 @@ async function benchBPolling(): Promise<number> {
  * when the node was set up, so the definition is cached) and cold, as the first execution of a
  * fresh n8n process (one extra app lookup).
  */
-async function benchCOurs(): Promise<{ total: number; byRoute: string; wallMs: number; coldTotal: number; coldByRoute: string }> {
+interface Counted {
+	total: number;
+	byRoute: string;
+}
+
+async function benchCOurs(): Promise<Counted & { wallMs: number; cold: Counted; streamed: Counted }> {
 	const cold = await startEnv(C_DURATION_MS);
 	const warm = await startEnv(C_DURATION_MS);
+	const streamWarm = await startEnv(C_DURATION_MS);
 	try {
-		log(`(c) ours: one ${secs(C_DURATION_MS)}-s run as configured in the editor, and one cold, side by side ...`);
+		log(`(c) ours: one ${secs(C_DURATION_MS)}-s run as configured in the editor, one cold, one over the event stream, side by side ...`);
 		const editorNode = laminaNode({ resource: 'run', operation: 'create', appId: { __rl: true, mode: 'id', value: APP } });
 		await callEditorMethod(warm.engine, editorNode, 'resourceMapping', 'getAppInputs');
-		const warmBefore = totalRequests(warm.sim);
-		const coldBefore = totalRequests(cold.sim);
-		const [o] = await Promise.all([runOurs(warm, 1), runOurs(cold, 1)]);
-		const delta = requestDelta(warmBefore, totalRequests(warm.sim));
-		const coldDelta = requestDelta(coldBefore, totalRequests(cold.sim));
-		log(`(c) ours: done in ${secs(o.wallMs).toFixed(1)} s, ${delta.total} requests (${delta.byRoute}); cold ${coldDelta.total} (${coldDelta.byRoute})`);
-		return { ...delta, wallMs: o.wallMs, coldTotal: coldDelta.total, coldByRoute: coldDelta.byRoute };
+		await callEditorMethod(streamWarm.engine, editorNode, 'resourceMapping', 'getAppInputs');
+		const before = [warm, cold, streamWarm].map((env) => totalRequests(env.sim));
+		const [o] = await Promise.all([runOurs(warm, 1), runOurs(cold, 1), runOurs(streamWarm, 1, { includeProgress: true })]);
+		const [delta, coldDelta, streamDelta] = [warm, cold, streamWarm].map((env, i) => requestDelta(before[i], totalRequests(env.sim)));
+		log(
+			`(c) ours: done in ${secs(o.wallMs).toFixed(1)} s, ${delta.total} requests (${delta.byRoute}); cold ${coldDelta.total} ` +
+				`(${coldDelta.byRoute}); over the stream ${streamDelta.total} (${streamDelta.byRoute})`,
+		);
+		return { ...delta, wallMs: o.wallMs, cold: coldDelta, streamed: streamDelta };
 	} finally {
-		await Promise.all([cold.sim.close(), warm.sim.close()]);
+		await Promise.all([cold.sim.close(), warm.sim.close(), streamWarm.sim.close()]);
+	}
+}
+
+/**
+ * A server without /wait (older Lamina): the wait falls back to the event stream. Against one
+ * without the stream either, where it polls Get Run every 4 s. One 30-s run each, side by side.
+ */
+async function benchDNoWait(): Promise<BenchRow> {
+	const noWait = await startEnv(C_DURATION_MS, { missingRoutes: ['GET /v1/runs/:runId/wait'] });
+	const neither = await startEnv(C_DURATION_MS, { missingRoutes: ['GET /v1/runs/:runId/wait', 'GET /v1/runs/:runId/stream'] });
+	try {
+		log(`(d) a server without /wait: one ${secs(C_DURATION_MS)}-s run falling back to the stream, one to polling, side by side ...`);
+		const [s, p] = await Promise.all([runOurs(noWait, 1), runOurs(neither, 1)]);
+		const streamed = waitRequests(noWait.sim, s.runIds[0]);
+		const polled = waitRequests(neither.sim, p.runIds[0]);
+		const lateness = (env: Env, result: OursResult) => secs(result.doneAt - Date.parse(env.sim.runs.get(result.runIds[0])!.completedAt!));
+		const streams = Number(/stream ×(\d+)/.exec(streamed.byRoute)?.[1] ?? 0);
+		const polls = Number(/GET \/v1\/runs\/:runId ×(\d+)/.exec(streamed.byRoute)?.[1] ?? 0);
+		log(`(d) stream fallback: ${streamed.total} requests (${streamed.byRoute}); polling fallback: ${polled.total} (${polled.byRoute})`);
+		return {
+			name: `(d) no /wait on the server: the wait's requests per run (${secs(C_DURATION_MS)}-s run)`,
+			ours: streamed.total,
+			baseline: polled.total,
+			unit: 'req',
+			target: '1 stream, no polls',
+			ok: streams === 1 && polls <= 1,
+			note:
+				`requests for the run after its start; ours (stream fallback): ${streamed.byRoute}, result ${lateness(noWait, s).toFixed(3)} s ` +
+				`after completion; baseline, a server with neither /wait nor the stream (polls every 4 s): ${polled.byRoute}, ` +
+				`${lateness(neither, p).toFixed(3)} s after completion; the one Get Run tells "no /wait" from "no run"`,
+		};
+	} finally {
+		await Promise.all([noWait.sim.close(), neither.sim.close()]);
 	}
 }
 
@@ -279,11 +353,11 @@ export async function run(): Promise<BenchRow[]> {
 	if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build\` first (the bench loads the built package)`);
 	log(`mode: ${FULL ? '--full (all 50 polling items)' : `quick (${B_POLL_ITEMS} polling items, scaled to ${B_ITEMS}; --full for all)`}`);
 
-	const rowA = await benchA();
+	const { row: rowA, sseRow: rowASse } = await benchA();
 	const { row: rowB, requestsRow } = await benchBOurs();
 
 	// The slow parts run side by side, each on its own simulator so request counters stay separate.
-	const [pollWallMs, cOurs, cPolling] = await Promise.all([benchBPolling(), benchCOurs(), benchCPolling()]);
+	const [pollWallMs, cOurs, cPolling, rowD] = await Promise.all([benchBPolling(), benchCOurs(), benchCPolling(), benchDNoWait()]);
 	const scaledMs = (pollWallMs * B_ITEMS) / B_POLL_ITEMS;
 	rowB.baseline = scaledMs / B_DURATION_MS;
 	rowB.note =
@@ -303,9 +377,18 @@ export async function run(): Promise<BenchRow[]> {
 	};
 	const rowCCold: BenchRow = {
 		name: '(c) same, first execution in a fresh n8n process',
-		value: cOurs.coldTotal,
+		value: cOurs.cold.total,
 		unit: 'req',
-		note: `${cOurs.coldByRoute}: the app is looked up once so inputs are checked before anything starts${appLookupNote({ total: cOurs.coldTotal, byRoute: cOurs.coldByRoute })}`,
+		note: `${cOurs.cold.byRoute}: the app is looked up once so inputs are checked before anything starts${appLookupNote(cOurs.cold)}`,
 	};
-	return [rowA, rowB, requestsRow, rowC, rowCCold];
+	const rowCSse: BenchRow = {
+		name: '(c) same, Include Progress (event stream) vs the long-poll',
+		ours: cOurs.streamed.total,
+		baseline: cOurs.total,
+		unit: 'req',
+		target: '≤ 2.1',
+		ok: cOurs.streamed.total <= 2.1,
+		note: `as configured in the editor; over the stream: ${cOurs.streamed.byRoute}; long-poll: ${cOurs.byRoute}`,
+	};
+	return [rowA, rowASse, rowB, requestsRow, rowC, rowCCold, rowCSse, rowD];
 }
