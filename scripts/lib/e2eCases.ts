@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { LaminaSimulator } from '../../test/simulator';
+import { fixtureApps, type LaminaSimulator } from '../../test/simulator';
+import { appWorkflow } from '../../test/simulator/apps';
 import { DEFAULT_OUTPUT_BYTES } from '../../test/simulator/runs';
 import { REPO_ROOT, type ExecuteResult, type N8nRun } from './n8nRuntime';
 
@@ -152,6 +153,49 @@ function assetOfInput(sim: LaminaSimulator, url: unknown): { assetId: string; fi
 	assert.ok(asset, `the simulator received no upload for asset ${assetId}`);
 	return { assetId, ...asset };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Include Progress
+// ---------------------------------------------------------------------------------------------
+
+interface ProgressEntry {
+	at: string;
+	elapsedSeconds: number;
+	status: string;
+	progress?: { completedNodes?: number; currentNode?: { label?: string } };
+	outputsReady?: string[];
+}
+
+/**
+ * A timeline as Include Progress puts it out: ISO times and seconds that never go back, no state
+ * twice, the given steps named in order, each output ready exactly once, ending completed.
+ */
+function assertTimeline(progress: unknown, steps: string[], outputs: string[]): void {
+	assert.ok(Array.isArray(progress) && progress.length > 0, `progress is ${JSON.stringify(progress)}`);
+	const entries = progress as ProgressEntry[];
+	for (const [i, entry] of entries.entries()) {
+		assert.ok(!Number.isNaN(Date.parse(entry.at)), `entry ${i}: at ${JSON.stringify(entry.at)}`);
+		if (i > 0) assert.ok(entry.elapsedSeconds >= entries[i - 1].elapsedSeconds, `entry ${i} goes back in time`);
+	}
+	const states = entries.map((entry) => JSON.stringify([entry.status, entry.progress ?? null, entry.outputsReady ?? null]));
+	assert.equal(new Set(states).size, states.length, 'a state appears twice');
+	assert.equal(entries[0].status, 'queued');
+	assert.equal(entries.at(-1)?.status, 'completed');
+	const named = entries.map((entry) => entry.progress?.currentNode?.label).filter((label): label is string => !!label);
+	assert.deepEqual(named.filter((label) => steps.includes(label)), steps, `steps seen: ${JSON.stringify(named)}`);
+	assert.deepEqual(entries.flatMap((entry) => entry.outputsReady ?? []), outputs);
+}
+
+/** The requests the simulator got for one run after its start, by route. */
+function runRequests(sim: LaminaSimulator, runId: string): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const entry of sim.requestLog) {
+		if (entry.path.startsWith(`/v1/runs/${runId}`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
+	}
+	return counts;
+}
+
+const ONE_STREAM = { 'GET /v1/runs/:runId/stream': 1 };
 
 export const E2E_CASES: E2eCase[] = [
 	{
@@ -432,6 +476,96 @@ export const E2E_CASES: E2eCase[] = [
 					// The counters are the whole e2e's: every upload URL asked for got exactly one PUT (none retried or stray).
 					assert.equal(sim.counters.requests['POST /v1/assets/upload-urls'], sim.uploadedAssets.size, 'upload-URL requests vs assets');
 					assert.equal(sim.counters.uploads, sim.uploadedAssets.size, `${sim.counters.uploads} PUTs for ${sim.uploadedAssets.size} assets`);
+				},
+			},
+		],
+	},
+	{
+		name: 'app-steps-and-live-progress',
+		workflow: 'examples/app-steps-and-live-progress.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'Get Workflow: Product Video reads "2 inputs → Upscale → Animate → 1 output", its steps in running order, no problems',
+				verify: ({ items }) => {
+					const workflow = one(items('Get Product Video Workflow'), 'Get Product Video Workflow');
+					assert.equal(workflow.appId, 'app_video');
+					assert.equal(workflow.summary, '2 inputs → Upscale → Animate → 1 output');
+					assert.deepEqual((workflow.inputs as Json[]).map((n) => n.label), ['Product Image', 'Duration']);
+					assert.deepEqual((workflow.steps as Json[]).map((s) => [s.order, s.label]), [
+						[1, 'Upscale'],
+						[2, 'Animate'],
+					]);
+					assert.deepEqual((workflow.outputs as Json[]).map((n) => n.label), ['Video']);
+					assert.deepEqual(workflow.problems, []);
+				},
+			},
+			{
+				label: "Get Workflow carries Lamina's graph (nodes, edges) exactly as the simulator serves it",
+				verify: ({ items }) => {
+					const workflow = one(items('Get Product Video Workflow'), 'Get Product Video Workflow');
+					const served = appWorkflow(fixtureApps().find((app) => app.appId === 'app_video')!);
+					assert.deepEqual(workflow.nodes, served.nodes);
+					assert.deepEqual(workflow.edges, served.edges);
+				},
+			},
+			{
+				label: 'Run App with Include Progress: completed, with a timeline from queued through Upscale and Animate to completed, Video ready once',
+				verify: ({ items }) => {
+					const run = one(items('Run Product Video With Progress'), 'Run Product Video With Progress');
+					assert.equal(run.status, 'completed');
+					assert.match(String((run.outputsByLabel as Json).Video), /^https?:\/\/.+\.mp4$/);
+					assertTimeline(run.progress, ['Upscale', 'Animate'], ['Video']);
+				},
+			},
+			{
+				label: 'The wait was one request: one GET /v1/runs/{id}/stream for the run, no /wait, no Get Run',
+				verify: ({ items, sim }) => {
+					const runId = one(items('Run Product Video With Progress'), 'Run Product Video With Progress').runId as string;
+					assert.deepEqual(runRequests(sim, runId), ONE_STREAM);
+				},
+			},
+			{
+				label: 'An Edit Fields node reads the summary and the timeline by expression',
+				verify: ({ items }) => {
+					const row = one(items('Where the Time Went'), 'Where the Time Went');
+					assert.equal(row.pipeline, '2 inputs → Upscale → Animate → 1 output');
+					assert.match(String(row.timeline), /^0(\.\d+)? s queued · .* s completed \(Video ready\)$/);
+					assert.equal(typeof row.totalSeconds, 'number');
+					assert.match(String(row.video), /\.mp4$/);
+				},
+			},
+		],
+	},
+	{
+		name: 'progress-wait-and-brief',
+		workflow: 'scripts/lib/e2e-workflows/progress-wait-and-brief.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'Wait for Run (Simplify, Include Progress): completed, its timeline through Remove Background and both shots, Front then Angle ready',
+				verify: ({ items }) => {
+					const run = one(items('Wait With Progress'), 'Wait With Progress');
+					assert.equal(run.status, 'completed');
+					assert.deepEqual(Object.keys(run).sort(), ['outputsByLabel', 'progress', 'runId', 'status', 'url']);
+					assertTimeline(run.progress, ['Remove Background', 'Front Shot', 'Angle Shot'], ['Front', 'Angle']);
+				},
+			},
+			{
+				label: 'Create from Brief with Include Progress: the run Lamina started, completed, with its timeline',
+				verify: ({ items }) => {
+					const run = one(items('Brief With Progress'), 'Brief With Progress');
+					assert.equal(run.status, 'completed');
+					assert.equal((run.selectedApp as Json).appId, 'app_portrait');
+					assertTimeline(run.progress, ['Portrait Studio'], ['Hero Image', 'Caption']);
+				},
+			},
+			{
+				label: 'Each wait was one stream request (the Don’t Wait start aside)',
+				verify: ({ items, sim }) => {
+					for (const node of ['Wait With Progress', 'Brief With Progress']) {
+						assert.deepEqual(runRequests(sim, one(items(node), node).runId as string), ONE_STREAM, node);
+					}
 				},
 			},
 		],
