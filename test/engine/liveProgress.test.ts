@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { laminaNode } from '../harness/engine';
-import { fixtureApps, type StreamBehaviour } from '../simulator';
+import { fixtureApps, startLaminaSimulator, type StreamBehaviour } from '../simulator';
 import { useSimulator } from '../support/context';
 import { runAppJsonNode, runOp } from '../support/runNodes';
 
@@ -198,6 +198,38 @@ describe('the stream as it comes over the wire', () => {
 			expect((item.progress as Entry[]).map((entry) => entry.status)).toEqual(['running']);
 		} finally {
 			ctx.sim.setAppBehaviour('app_portrait', { durationMs: DURATION_MS });
+		}
+	});
+});
+
+describe('opening the stream', () => {
+	test('goes through the API’s door: a 503 is retried, a 403 is an error with Lamina’s code and request ID', async () => {
+		ctx.sim.injectFault({ route: 'GET /v1/runs/:runId/stream', status: 503, times: 1 });
+		const retried = await ctx.engine.run([withProgress('app_portrait', '{"Prompt": "x"}')]);
+		expect(retried.error).toBeUndefined();
+		expect(requestsFor(String(retried.items[0].json.runId))).toEqual({ 'GET /v1/runs/:runId/stream': 2 });
+
+		ctx.sim.injectFault({ route: 'GET /v1/runs/:runId/stream', status: 403, times: 1 });
+		const { error } = await ctx.engine.run([withProgress('app_portrait', '{"Prompt": "x"}')]);
+		expect(error?.message).toMatch(/^Lamina refused .*run "run_/);
+		expect(error?.context?.laminaCode).toBe('FORBIDDEN');
+		// Read from the error body the stream answered instead of events.
+		expect(error?.context?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	test('an old server generation (executionId, RUN wrapped in { data }) streams all the same', async () => {
+		const legacy = await startLaminaSimulator({ runDurationMs: DURATION_MS, rateLimitPerMinute: 10_000, legacy: true });
+		try {
+			ctx.engine.setCredentials('laminaApi', { apiKey: legacy.apiKey, baseUrl: legacy.url });
+			const { items, error } = await ctx.engine.run([withProgress('app_portrait', '{"Prompt": "x"}')]);
+			expect(error).toBeUndefined();
+			const item = items[0].json;
+			expect(item).toMatchObject({ status: 'completed', runId: expect.stringMatching(/^run_/) });
+			expect('executionId' in item).toBe(false);
+			expect(legacy.counters.requests['GET /v1/runs/:runId/stream']).toBe(1);
+			expectCleanTimeline(item.progress as Entry[], ['Hero Image', 'Caption']);
+		} finally {
+			await legacy.close();
 		}
 	});
 });
