@@ -146,11 +146,7 @@ async function runPolling(sim: LaminaSimulator): Promise<PollResult> {
 
 /** The requests the simulator got for one run's wait (its path), by route. */
 function waitRequests(sim: LaminaSimulator, runId: string): { total: number; byRoute: string } {
-	const counts: Record<string, number> = {};
-	for (const entry of sim.requestLog) {
-		if (entry.path.startsWith(`/v1/runs/${runId}`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
-	}
-	return requestDelta({}, counts);
+	return requestDelta({}, sim.requestsUnder(`/v1/runs/${runId}`));
 }
 
 async function benchA(): Promise<{ row: BenchRow; sseRow: BenchRow }> {

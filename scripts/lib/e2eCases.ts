@@ -187,13 +187,7 @@ function assertTimeline(progress: unknown, steps: string[], outputs: string[]): 
 }
 
 /** The requests the simulator got for one run after its start, by route. */
-function runRequests(sim: LaminaSimulator, runId: string): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const entry of sim.requestLog) {
-		if (entry.path.startsWith(`/v1/runs/${runId}`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
-	}
-	return counts;
-}
+const runRequests = (sim: LaminaSimulator, runId: string) => sim.requestsUnder(`/v1/runs/${runId}`);
 
 const ONE_STREAM = { 'GET /v1/runs/:runId/stream': 1 };
 

@@ -30,13 +30,7 @@ const withProgress = (appId: string, inputs: string, options: IDataObject = {}, 
 	runAppJsonNode(appId, inputs, { options: { includeProgress: true, ...options }, ...extra });
 
 /** Every request the simulator got for one run, by route (e.g. { 'GET /v1/runs/:runId/stream': 1 }). */
-function requestsFor(runId: string): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const entry of ctx.sim.requestLog) {
-		if (entry.path.startsWith(`/v1/runs/${runId}`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
-	}
-	return counts;
-}
+const requestsFor = (runId: string) => ctx.sim.requestsUnder(`/v1/runs/${runId}`);
 
 /** The timeline reads like the run went: no repeats, time moving forward, each output ready once. */
 function expectCleanTimeline(progress: Entry[], outputs: string[]) {

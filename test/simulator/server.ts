@@ -187,6 +187,13 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		counters: sim.counters,
 		webhookDeliveries: deliveries,
 		requestLog: sim.requestLog,
+		requestsUnder(prefix) {
+			const counts: Record<string, number> = {};
+			for (const entry of sim.requestLog) {
+				if (entry.path === prefix || entry.path.startsWith(`${prefix}/`)) counts[entry.route] = (counts[entry.route] ?? 0) + 1;
+			}
+			return counts;
+		},
 		runs: sim.runs.runs,
 		uploadedAssets: sim.assets.uploaded,
 		resetCounters() {

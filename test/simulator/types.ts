@@ -275,6 +275,8 @@ export interface LaminaSimulator {
 	webhookDeliveries: WebhookDelivery[];
 	/** Every request since the start (or the last resetCounters), oldest first. */
 	requestLog: LoggedRequest[];
+	/** The logged requests whose path starts with `prefix` (e.g. one run's: `/v1/runs/<id>`), counted by route. */
+	requestsUnder(prefix: string): Record<string, number>;
 	runs: Map<string, SimRun>;
 	uploadedAssets: Map<string, UploadedAsset>;
 	getRun(runId: string): object | undefined;
