@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 
 import { APPS, startLaminaSimulator, type LaminaSimulator, type SigningJwk } from './simulator';
+import { expectStory } from './support/story';
 
 interface Answer {
 	status: number;
@@ -361,11 +362,18 @@ describe('Lamina simulator', () => {
 				const started = await call(sim, 'POST', `/v1/apps/${APPS.video}/runs`, { body: { inputs: { 'Product Image': 'https://x.test/p.png' } } });
 				const events = await readStream(sim, started.json.data.runId);
 				const runs = events.map((e) => JSON.parse(e.data));
-				expect(events.map((e) => e.event)).toEqual(['progress', 'progress', 'progress', 'progress', 'complete']);
-				expect(runs.map((r) => r.progress?.currentNode?.label)).toEqual([undefined, 'Upscale', 'Animate', 'Video', undefined]);
-				expect(runs.map((r) => r.progress?.completedNodes)).toEqual([undefined, 0, 1, 2, undefined]);
-				expect(runs[3].outputs[0].status).toBe('pending');
-				expect(runs[4].outputs[0]).toMatchObject({ status: 'completed', type: 'video' });
+				expectStory(
+					events.map((e, i) => [e.event, runs[i].progress?.currentNode?.label, runs[i].progress?.completedNodes]),
+					[
+						['progress', undefined, undefined],
+						['progress', 'Upscale', 0],
+						['progress', 'Animate', 1],
+						['progress', 'Video', 2],
+						['complete', undefined, undefined],
+					],
+				);
+				expect(runs.at(-2).outputs[0].status).toBe('pending');
+				expect(runs.at(-1).outputs[0]).toMatchObject({ status: 'completed', type: 'video' });
 
 				const catalog = await call(sim, 'POST', `/v1/apps/${APPS.catalog}/runs`, { body: { inputs: { 'Product Images': 'https://x.test/p.png' } } });
 				const shots = (await readStream(sim, catalog.json.data.runId)).map((e) => JSON.parse(e.data));

@@ -4,6 +4,7 @@
  */
 import { useSimulator } from '../support/context';
 import { runAppJsonNode } from '../support/runNodes';
+import { expectStory } from '../support/story';
 
 const ctx = useSimulator({ runDurationMs: 1_500, streamPingMs: 40, streamTimeoutMs: 250, rateLimitPerMinute: 10_000 });
 
@@ -18,12 +19,15 @@ test('after the server’s timeout event a new stream picks up; the timeline has
 	expect(streams.length).toBeGreaterThanOrEqual(5);
 	expect(ctx.sim.counters.requests['GET /v1/runs/:runId'] ?? 0).toBe(0);
 	const progress = item.progress as Array<{ status: string; progress?: { completedNodes: number }; outputsReady?: string[] }>;
-	expect(progress.map((entry) => [entry.status, entry.progress?.completedNodes])).toEqual([
-		['queued', undefined],
-		['running', 0],
-		['running', 1],
-		['running', 2],
-		['completed', undefined],
-	]);
+	expectStory(
+		progress.map((entry) => [entry.status, entry.progress?.completedNodes]),
+		[
+			['queued', undefined],
+			['running', 0],
+			['running', 1],
+			['running', 2],
+			['completed', undefined],
+		],
+	);
 	expect(progress.flatMap((entry) => entry.outputsReady ?? [])).toEqual(['Hero Image', 'Caption']);
 });

@@ -39,14 +39,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, fetchA
 	}
 	const data = (unwrapData<IDataObject>(response.body) ?? {}) as IDataObject;
 	const described = describeWorkflow(data);
-	return {
+	const item: IDataObject = {
 		appId: (data.appId as string | undefined) ?? appId,
 		...(data.name !== undefined ? { name: data.name } : {}),
-		summary: described.summary,
-		inputs: described.inputs,
-		steps: described.steps,
-		outputs: described.outputs,
-		problems: described.problems,
-		...data,
+		...described,
 	};
+	// Lamina's own fields (nodes, edges, …) follow, unchanged; what the node worked out comes first.
+	for (const [key, value] of Object.entries(data)) if (!(key in item)) item[key] = value;
+	return item;
 }

@@ -80,9 +80,11 @@ export async function waitOverStream(watch: RunWatch): Promise<WayResult> {
 		if (reading.end === 'deadline' || reading.end === 'stopped') return watch.result(watch.run ?? (await watch.getRun()));
 
 		quietStreams = heard.news ? 0 : quietStreams + 1;
-		const resumeAtOnce = quietStreams === 0 || (heard.serverTimeout && quietStreams === 1);
-		if (resumeAtOnce && !heard.unclearEnd) continue;
-		if (quietStreams > 1 || !heard.unclearEnd) {
+		// A stream with news, or one the server closed after its 10 minutes: a new stream picks up.
+		const freshStream = quietStreams === 0 || (heard.serverTimeout && quietStreams === 1);
+		if (freshStream && !heard.unclearEnd) continue;
+		// An unclear end is asked about at once, the first time; anything else at polling's pace.
+		if (!heard.unclearEnd || quietStreams > 1) {
 			await pause(watch.context, Math.max(0, Math.min(watch.pollIntervalMs, watch.remainingMs())), watch.itemIndex);
 		}
 		const run = await watch.getRun();
