@@ -38,7 +38,7 @@ export interface LaminaRequest {
 	acceptStatuses?: number[];
 	/**
 	 * A 2xx body comes back as n8n's response stream, unread (an event stream); any other answer is
-	 * read and parsed as usual. `timeoutMs` then also bounds a silence in the body.
+	 * read and parsed as usual. `timeoutMs` bounds only the wait for the headers then.
 	 */
 	stream?: boolean;
 	headers?: Record<string, string>;

@@ -41,7 +41,7 @@ export const includeProgressOption: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		"Whether to wait over Lamina's live event stream and add `progress`: one entry per change seen (time, status, Lamina's progress, outputs that became ready or failed), e.g. to see where a long video run spent its time or which step failed",
+		"Whether to wait over Lamina's live event stream and add a progress field: one entry per change seen (time, status, Lamina's progress, outputs that became ready or failed), e.g. to see where a long video run spent its time or which step failed",
 };
 
 /** A fresh timeline when the item asked for progress. */
