@@ -41,9 +41,17 @@ export interface GuardedBody {
 export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | undefined, bounds: BodyBounds): GuardedBody {
 	let lastBytesAt = Date.now();
 	let watching = true;
-	let stopWith: (reason: BodyStopped) => void = () => undefined;
-	const stopped = new Promise<never>((_, reject) => (stopWith = reject));
-	stopped.catch(() => undefined);
+	let stoppedBy: BodyStopped | undefined;
+	/**
+	 * The wait for the chunk being read right now, if any. (Not a race against one long-lived
+	 * "stopped" promise: each race would leave a reaction on it holding that chunk, so a 200 MB
+	 * download would stay in memory until the end.)
+	 */
+	let failWaiting: ((reason: BodyStopped) => void) | undefined;
+	const stopWith = (reason: BodyStopped) => {
+		stoppedBy ??= reason;
+		failWaiting?.(stoppedBy);
+	};
 	const onAbort = () => stopWith(new BodyStopped('cancelled'));
 	signal?.addEventListener('abort', onAbort, { once: true });
 	if (signal?.aborted) onAbort();
@@ -66,11 +74,18 @@ export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | 
 		watching = false;
 		signal?.removeEventListener('abort', onAbort);
 	};
+	/** The next chunk, or the reason reading stopped first. */
+	const nextChunk = (chunks: AsyncIterator<unknown>) =>
+		new Promise<IteratorResult<unknown>>((resolve, reject) => {
+			if (stoppedBy) return reject(stoppedBy);
+			failWaiting = reject;
+			chunks.next().then(resolve, reject);
+		}).finally(() => (failWaiting = undefined));
 	async function* guarded() {
 		const chunks = body[Symbol.asyncIterator]();
 		try {
 			for (;;) {
-				const next = await Promise.race([chunks.next(), stopped]);
+				const next = await nextChunk(chunks);
 				if (next.done) return;
 				lastBytesAt = Date.now();
 				yield next.value;
