@@ -25,23 +25,32 @@ test('"Wait for Webhook" starts the run with a signed resume URL and puts the ex
 	expect(result.run.data.resultData.metadata).toEqual({ laminaRunId: run.runId, laminaAppId: 'app_portrait' });
 });
 
-test('the resume call is verified like the trigger: forged is refused, genuine gives the finished run', async () => {
+test('the resume call is verified like the trigger: forged is refused, genuine gives the finished run, once', async () => {
 	const node = runAppJsonNode('app_portrait', '{"Prompt": "x"}', { waitMode: 'webhook' });
 	endpoint = await startTriggerEndpoint(ctx.engine, node);
 	ctx.engine.webhookWaitingBaseUrl = endpoint.url.replace(/\/webhook\/lamina$/, '/webhook-waiting');
+	// Long enough to send a forged call while the execution still waits.
+	ctx.sim.setAppBehaviour('app_portrait', { durationMs: 1_000 });
 	try {
 		const result = await ctx.engine.run([node]);
 		const runId = result.items[0].json.runId as string;
+
+		const forgedBody = JSON.stringify({ data: { runId, status: 'completed', outputs: [] } });
+		const forged = await post(endpoint.url, forgedBody, { ...ctx.sim.signWebhook(forgedBody), 'X-Lamina-Webhook-Signature': '00'.repeat(64) });
+		expect(forged.status).toBe(401);
+		expect(endpoint.executions).toHaveLength(0);
+
 		await until(() => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status === 200), 'the resume call');
 		expect(endpoint.executions).toHaveLength(1);
 		expect(endpoint.executions[0][0].json).toMatchObject({ runId, appId: 'app_portrait', status: 'completed' });
 		expect((endpoint.executions[0][0].json.outputsByLabel as IDataObject).Caption).toEqual(expect.any(String));
 
-		const forgedBody = JSON.stringify({ data: { runId, status: 'completed', outputs: [] } });
-		const forged = await post(endpoint.url, forgedBody, { ...ctx.sim.signWebhook(forgedBody), 'X-Lamina-Webhook-Signature': '00'.repeat(64) });
-		expect(forged.status).toBe(401);
+		// A repeat of Lamina's call finds the execution gone on (n8n answers 409), and resumes nothing.
+		const delivery = ctx.sim.webhookDeliveries.find((d) => d.runId === runId && d.status === 200)!;
+		expect((await post(endpoint.url, delivery.body, ctx.sim.signWebhook(delivery.body))).status).toBe(409);
 		expect(endpoint.executions).toHaveLength(1);
 	} finally {
+		ctx.sim.setAppBehaviour('app_portrait', { durationMs: 150 });
 		ctx.engine.webhookWaitingBaseUrl = 'http://127.0.0.1:5678/webhook-waiting';
 	}
 });

@@ -69,6 +69,8 @@ export async function startTriggerEndpoint(
 	let database = copy(storedStaticData);
 	// Assigned once listening; the handler reads what the test set on it since.
 	let endpoint: TriggerEndpoint | undefined;
+	/** A waiting execution resumes once (Run App's Wait for Webhook). */
+	let resumed = false;
 
 	const server = http.createServer(async (req, rawRes) => {
 		const res = rawRes as ExpressLikeResponse;
@@ -113,6 +115,11 @@ export async function startTriggerEndpoint(
 				workflowExecuteAdditionalData: additionalData,
 			} as IWebhookData;
 			const isTrigger = nodeType.description.group.includes('trigger');
+			if (!isTrigger && resumed) {
+				// n8n's waiting-webhooks answer a call for an execution that already went on with 409.
+				res.status(409).json({ error: 'The execution has finished already.' });
+				return;
+			}
 			const waiting = isTrigger ? null : (endpoint?.waitingExecution ?? null);
 			const context = new WebhookContext(workflow, fullNode, additionalData, mode, webhookData, [], waiting);
 			const result = await nodeType.webhook!.call(context);
@@ -120,6 +127,7 @@ export async function startTriggerEndpoint(
 				// A waiting execution's resume call (Run App's Wait for Webhook): what webhook() put out
 				// becomes the waiting node's output; nothing starts afresh.
 				executions.push(result.workflowData[0]);
+				resumed = true;
 			} else if (result.workflowData) {
 				const execution = engine
 					.run([node], { mode, inputItems: result.workflowData[0], staticData: copy(database) })
