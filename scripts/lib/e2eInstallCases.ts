@@ -83,7 +83,7 @@ export interface InstalledPackage {
 	updateAvailable?: string;
 }
 
-class InstallRest extends N8nRestClient {
+export class InstallRest extends N8nRestClient {
 	constructor(
 		url: string,
 		private readonly home: N8nHome,

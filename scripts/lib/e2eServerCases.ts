@@ -721,14 +721,20 @@ async function runAppWaitBeforeRestart(session: Session): Promise<WaitingAcrossR
 	const state: WaitingAcrossRestart = { run: new CaseRun('server-run-app-webhook-wait', session) };
 	const logSince = logSize(path.join(session.home.userFolder, 'n8n-server.log'));
 	session.sim.setAppBehaviour('app_portrait', { durationMs: RUN_ACROSS_RESTART_MS });
-	await state.run.check(
-		'two more executions wait for Lamina before n8n restarts: one with the default limit, one with Max Wait Time 2 s',
-		async () => {
-			state.survivor = await startWaitingRunApp(session, { from: 'e2e restart' });
-			state.limited = await startWaitingRunApp(session, { from: 'e2e limit', maxWaitSeconds: 2 });
-		},
-		{ logSince },
-	);
+	try {
+		await state.run.check(
+			'two more executions wait for Lamina before n8n restarts: one with the default limit, one with Max Wait Time 2 s',
+			async () => {
+				state.survivor = await startWaitingRunApp(session, { from: 'e2e restart' });
+				state.limited = await startWaitingRunApp(session, { from: 'e2e limit', maxWaitSeconds: 2 });
+			},
+			{ logSince },
+		);
+	} finally {
+		// A run keeps the duration it started with: later runs (the trigger's after the restart,
+		// which waits 20 s for its delivery) must not take the long one.
+		session.sim.setAppBehaviour('app_portrait', { durationMs: DEFAULT_RUN_DURATION_MS });
+	}
 	return state;
 }
 
