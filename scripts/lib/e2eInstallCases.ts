@@ -40,6 +40,7 @@ import {
 	setupOwner,
 	startN8nServer,
 	type N8nHome,
+	type N8nHomeKind,
 	type N8nServer,
 	type Owner,
 } from './n8nRuntime';
@@ -204,7 +205,7 @@ export interface N8nWithInstalledPackage {
  * A fresh user folder for one install case: `.e2e/install-<case>-<time>-<pid>` (not `run-…`,
  * which is the CLI cases' own folder, found by its pid).
  */
-export function installUserFolder(caseName: string, kind: 'demo' | 'e2e' = 'e2e'): string {
+export function installUserFolder(caseName: string, kind: N8nHomeKind = 'e2e'): string {
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 	const root = path.join(REPO_ROOT, `.${kind}`);
 	fs.mkdirSync(root, { recursive: true });
@@ -228,7 +229,7 @@ export async function startN8nWithPackageInstalled(
 	options: {
 		version?: string;
 		build?: boolean;
-		kind?: 'demo' | 'e2e';
+		kind?: N8nHomeKind;
 		owner?: Owner;
 		beforeInstall?: (rest: InstallRest) => Promise<void>;
 	} = {},
