@@ -6,9 +6,15 @@
  * Lamina Trigger's production webhook and Run App's "Wait for Webhook" resume.
  * One line per check, then `N passed, M failed`. Exit code 1 on any failure.
  *
- *   --no-build   use dist/ as it is (default: `npm run build` first)
- *   --keep       keep the n8n user folder (default: removed when everything passed)
- *   --only=NAME  run only the cases whose name contains NAME
+ * Then the install cases (scripts/lib/e2eInstallCases.ts), each in its own n8n: the package
+ * published to a local npm registry and installed through n8n's Community Nodes installer, and
+ * by hand with `npm install` in ~/.n8n/nodes.
+ *
+ *   --no-build     use dist/ as it is (default: `npm run build` first)
+ *   --keep         keep the n8n user folders (default: removed when everything passed)
+ *   --only=NAME    run only the cases whose name contains NAME (e.g. --only=install)
+ *   --n8n=VERSION  the n8n to run: 2 (default, N8N_VERSION), 1 (N8N_1X_VERSION) or x.y.z
+ *   --cli-only     only the `n8n execute` cases (no server, no install cases)
  *
  * The first run on a machine installs Node 24 and n8n into the cache (about 5 minutes).
  */
@@ -16,8 +22,10 @@ import fs from 'node:fs';
 
 import { fixtureApps, startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
 import { E2E_CASES, E2E_CREDENTIALS, EXTRA_E2E_APPS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
+import { INSTALL_CASE_NAMES, runInstallCases } from './lib/e2eInstallCases';
 import { runServerCases, SERVER_CASE_NAMES } from './lib/e2eServerCases';
 import {
+	buildPackage,
 	createN8nHome,
 	describeFailure,
 	ensureN8n,
@@ -26,19 +34,23 @@ import {
 	importWorkflows,
 	nodeItems,
 	packAndInstallPackage,
+	resolveN8nVersion,
 	type ExecuteResult,
 	type N8nHome,
 } from './lib/n8nRuntime';
 import { CommandError, killAllChildren } from './lib/proc';
 import { assertDistinctIds, loadWorkflow } from './lib/workflows';
 
-/** After the cache is warm the whole run takes well under a minute; this bounds a hang. */
+/** After the cache is warm the CLI and server cases take a few minutes; this bounds a hang. */
 const WATCHDOG_MS = 5 * 60_000;
+/** The install cases start three more n8n and run `npm install` once: more time for them. */
+const INSTALL_WATCHDOG_MS = 8 * 60_000;
 const EXECUTE_TIMEOUT_MS = 90_000;
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const n8nVersion = resolveN8nVersion(args.find((arg) => arg.startsWith('--n8n='))?.slice('--n8n='.length));
 
 let passed = 0;
 let failed = 0;
@@ -57,7 +69,7 @@ function finish(code?: number): never {
 	process.exit(code ?? (failed > 0 || passed === 0 ? 1 : 0));
 }
 
-function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimAppSummary[]): CaseContext {
+function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimAppSummary[], n8nMajor: number): CaseContext {
 	const run = result.run;
 	const raw = run?.data.resultData.error;
 	return {
@@ -73,6 +85,7 @@ function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimApp
 			: undefined,
 		sim,
 		simApps,
+		n8nMajor,
 	};
 }
 
@@ -94,7 +107,7 @@ async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: Lamina
 		for (const check of testCase.checks) report(false, `${prefix} ${check.label}`, 'no run data from n8n');
 		return;
 	}
-	const ctx = contextFor(result, sim, simApps);
+	const ctx = contextFor(result, sim, simApps, home.install.major);
 	for (const check of testCase.checks) {
 		try {
 			check.verify(ctx);
@@ -106,16 +119,20 @@ async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: Lamina
 }
 
 async function main() {
-	const cases = E2E_CASES.filter((testCase) => !only || testCase.name.includes(only));
-	const serverCases = SERVER_CASE_NAMES.filter((name) => !only || name.includes(only));
-	if (cases.length === 0 && serverCases.length === 0) throw new Error(`no case matches --only=${only}`);
+	const selected = (name: string) => !only || name.includes(only);
+	const cases = E2E_CASES.filter((testCase) => selected(testCase.name));
+	const serverCases = flag('cli-only') ? [] : SERVER_CASE_NAMES.filter(selected);
+	const installCases = flag('cli-only') ? [] : INSTALL_CASE_NAMES.filter(selected);
+	if (cases.length === 0 && serverCases.length === 0 && installCases.length === 0) throw new Error(`no case matches --only=${only}`);
 
 	// The one-time install is outside the watchdog: it has its own time limits.
-	await ensureN8n();
+	const install = await ensureN8n(n8nVersion);
+	console.log(`n8n ${install.version} (${install.bin})`);
+	const limitMs = (cases.length + serverCases.length > 0 ? WATCHDOG_MS : 0) + (installCases.length > 0 ? INSTALL_WATCHDOG_MS : 0);
 	const watchdog = setTimeout(() => {
-		report(false, `e2e did not finish within ${WATCHDOG_MS / 60_000} minutes`);
+		report(false, `e2e did not finish within ${limitMs / 60_000} minutes`);
 		finish(1);
-	}, WATCHDOG_MS);
+	}, limitMs);
 
 	const started = Date.now();
 	const sim = await startLaminaSimulator({});
@@ -126,7 +143,12 @@ async function main() {
 	const allApps = [...fixtureApps(), ...extraApps];
 	let home: N8nHome | undefined;
 	try {
-		home = await createN8nHome('e2e');
+		if (cases.length + serverCases.length === 0) {
+			if (!flag('no-build')) await buildPackage();
+			await runInstallCases(report, installCases, { version: n8nVersion, keep: flag('keep') });
+			return;
+		}
+		home = await createN8nHome('e2e', { version: n8nVersion });
 		console.log(`n8n user folder: ${home.userFolder}`);
 		await packAndInstallPackage(home.userFolder, { build: !flag('no-build') });
 		await importCredentials(home, E2E_CREDENTIALS(sim));
@@ -143,6 +165,7 @@ async function main() {
 		}
 
 		await runServerCases(home, report, serverCases);
+		await runInstallCases(report, installCases, { version: n8nVersion, keep: flag('keep') });
 	} finally {
 		clearTimeout(watchdog);
 		await sim.close();

@@ -32,6 +32,8 @@ export interface CaseContext {
 	sim: LaminaSimulator;
 	/** Every app of the simulator, fetched from it directly (not through n8n): the oracle. */
 	simApps: SimAppSummary[];
+	/** The major version of the n8n that ran the case (1 or 2): where n8n differs, checks ask. */
+	n8nMajor: number;
 }
 
 export interface Check {
@@ -130,13 +132,22 @@ const MAGIC = {
  * simulator's size, and the bytes in n8n's store are exactly what the simulator served (the
  * format's magic bytes, then its filler 0x5a).
  */
-function assertSimOutputFile(entry: BinaryEntry | undefined, kind: 'png' | 'mp4', name: string): void {
+/**
+ * n8n 2.x records a binary entry's size as `bytes`; 1.x records none (the size is then checked
+ * on the bytes it stored, which every check reads as well).
+ */
+function assertRecordedBytes(entry: BinaryEntry, expected: number, name: string, n8nMajor: number): void {
+	if (n8nMajor >= 2) assert.equal(entry.bytes, expected, `${name}.bytes`);
+	else assert.equal(entry.bytes, undefined, `${name}.bytes (n8n 1.x records no size)`);
+}
+
+function assertSimOutputFile(entry: BinaryEntry | undefined, kind: 'png' | 'mp4', name: string, n8nMajor: number): void {
 	assert.ok(entry, `no binary field ${name}`);
 	const mimeType = kind === 'png' ? 'image/png' : 'video/mp4';
 	assert.equal(entry.mimeType, mimeType, `${name}.mimeType`);
 	assert.equal(entry.fileType, kind === 'png' ? 'image' : 'video', `${name}.fileType`);
 	assert.match(String(entry.fileName), new RegExp(`^[^/\\\\]+\\.${kind}$`), `${name}.fileName`);
-	assert.equal(entry.bytes, DEFAULT_OUTPUT_BYTES, `${name}.bytes`);
+	assertRecordedBytes(entry, DEFAULT_OUTPUT_BYTES, name, n8nMajor);
 	assert.match(String(entry.fileSize), /^2(\.\d+)? ?kB$/i, `${name}.fileSize (n8n's display of the size)`);
 	const stored = storedBytes(entry);
 	assert.equal(stored.length, DEFAULT_OUTPUT_BYTES, `${name}: bytes in n8n's store`);
@@ -392,7 +403,7 @@ export const E2E_CASES: E2eCase[] = [
 			},
 			{
 				label: "Hero_Image is image/png with a file name, 2048 bytes, and n8n's store holds exactly the simulator's file",
-				verify: ({ run }) => assertSimOutputFile(binaryOf(run, 'Portrait With Files By Label').Hero_Image, 'png', 'Hero_Image'),
+				verify: ({ run, n8nMajor }) => assertSimOutputFile(binaryOf(run, 'Portrait With Files By Label').Hero_Image, 'png', 'Hero_Image', n8nMajor),
 			},
 			{
 				label: "The run n8n reported is the simulator's app_portrait run, its Hero Image URL the one downloaded",
@@ -408,10 +419,10 @@ export const E2E_CASES: E2eCase[] = [
 			},
 			{
 				label: 'Download Outputs by position with prefix "clip": a video output becomes clip0, video/mp4, stored whole',
-				verify: ({ run }) => {
+				verify: ({ run, n8nMajor }) => {
 					const binary = binaryOf(run, 'Video With Files By Position');
 					assert.deepEqual(Object.keys(binary), ['clip0']);
-					assertSimOutputFile(binary.clip0, 'mp4', 'clip0');
+					assertSimOutputFile(binary.clip0, 'mp4', 'clip0', n8nMajor);
 				},
 			},
 		],
@@ -423,26 +434,26 @@ export const E2E_CASES: E2eCase[] = [
 		checks: [
 			{
 				label: 'n8n made the file first: Convert to File put out product-photo.png (image/png) with the PNG from the Set node',
-				verify: ({ run, items }) => {
+				verify: ({ run, items, n8nMajor }) => {
 					const png = Buffer.from(String(one(items('Product Photo (Base64)'), 'Product Photo (Base64)').photoBase64), 'base64');
 					assert.ok(png.subarray(0, 8).equals(MAGIC.png), 'the Set node does not hold a PNG');
 					const file = binaryOf(run, 'Convert to File').data;
 					assert.ok(file, 'Convert to File put out no binary field "data"');
 					assert.equal(file.mimeType, 'image/png');
 					assert.equal(file.fileName, 'product-photo.png');
-					assert.equal(file.bytes, png.length);
+					assertRecordedBytes(file, png.length, 'data', n8nMajor);
 					assert.ok(storedBytes(file).equals(png), "the file in n8n's store is not the PNG");
 				},
 			},
 			{
 				label: 'Run App (app_video) with Files as Inputs completes, its Video output downloaded as binary',
-				verify: ({ run, items }) => {
+				verify: ({ run, items, n8nMajor }) => {
 					const result = one(items('Run Product Video'), 'Run Product Video');
 					assert.equal(result.status, 'completed');
 					assert.equal(result.appId, 'app_video');
 					const binary = binaryOf(run, 'Run Product Video');
 					assert.deepEqual(Object.keys(binary), ['Video']);
-					assertSimOutputFile(binary.Video, 'mp4', 'Video');
+					assertSimOutputFile(binary.Video, 'mp4', 'Video', n8nMajor);
 				},
 			},
 			{
@@ -467,7 +478,9 @@ export const E2E_CASES: E2eCase[] = [
 					const runId = one(items('Run Product Video'), 'Run Product Video').runId as string;
 					assert.equal(assetOfInput(sim, sim.runs.get(runId)?.inputs['Product Image']).assetId, assetId);
 					assert.equal(asset.contentType, 'image/png');
-					assert.equal(asset.bytes, binaryOf(run, 'Convert to File').data?.bytes);
+					const file = binaryOf(run, 'Convert to File').data;
+					assert.ok(file, 'Convert to File put out no binary field "data"');
+					assert.equal(asset.bytes, storedBytes(file).length, "the upload's size vs the file in n8n's store");
 					// The counters are the whole e2e's: every upload URL asked for got exactly one PUT (none retried or stray).
 					assert.equal(sim.counters.requests['POST /v1/assets/upload-urls'], sim.uploadedAssets.size, 'upload-URL requests vs assets');
 					assert.equal(sim.counters.uploads, sim.uploadedAssets.size, `${sim.counters.uploads} PUTs for ${sim.uploadedAssets.size} assets`);

@@ -10,7 +10,26 @@ import path from 'node:path';
 import { cleanEnv, CommandError, processAlive, run, runOk, tail, type RunResult } from './proc';
 
 export const NODE_VERSION = '24.21.0';
+/** The n8n the demo, benches and e2e run by default. */
 export const N8N_VERSION = '2.40.7';
+/**
+ * The newest n8n 1.x that installs here (`npm view n8n@1 version`): e2e runs its CLI cases on it
+ * too (`--n8n=1`). n8n 1.123 wants Node >=20.19 <=24.x; it runs under the same Node 24 as 2.x.
+ */
+export const N8N_1X_VERSION = '1.123.81';
+/**
+ * Every n8n-nodes-base 1.x depends on `xlsx` as a tarball URL on cdn.sheetjs.com, which cannot be
+ * reached from here (only the npm registry can): the cache's n8n 1.x gets SheetJS's last release
+ * on the npm registry instead. Only n8n's spreadsheet nodes use it; nothing here runs them.
+ */
+const N8N_1X_OVERRIDES = { xlsx: '0.18.5' };
+/** Short names accepted wherever a version is asked for (`--n8n=1`, `--n8n=2`). */
+export function resolveN8nVersion(spec: string | undefined): string {
+	if (!spec || spec === '2' || spec === '2.x') return N8N_VERSION;
+	if (spec === '1' || spec === '1.x') return N8N_1X_VERSION;
+	if (!/^\d+\.\d+\.\d+$/.test(spec)) throw new Error(`n8n version must be 1, 2 or x.y.z, not ${JSON.stringify(spec)}`);
+	return spec;
+}
 export const PACKAGE_NAME = 'n8n-nodes-lamina';
 
 const MINUTE = 60_000;
@@ -35,6 +54,10 @@ export interface Node24 {
 
 export interface N8nInstall {
 	node: Node24;
+	/** The n8n version installed, e.g. "2.40.7". */
+	version: string;
+	/** Its major version (1 or 2): where n8n's behaviour differs, code asks this. */
+	major: number;
 	/** n8n's bin script, run with node.bin. */
 	bin: string;
 	dir: string;
@@ -162,37 +185,61 @@ export function node24Env(node: Node24, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 }
 
 /**
- * n8n, installed once into the cache with Node 24: `npm i --ignore-scripts n8n@…` (a Kafka
- * package's install script downloads from the internet and fails), then the two native modules
- * n8n needs are rebuilt for Node 24. About 5 minutes and 3 GB the first time.
+ * n8n `version` (default N8N_VERSION), installed once into the cache folder `n8n-<version>` with
+ * Node 24: `npm i --ignore-scripts n8n@…` (a Kafka package's install script downloads from the
+ * internet and fails), then the native modules n8n has (sqlite3; isolated-vm in 2.x) are rebuilt
+ * for Node 24. About 5 minutes and 3 GB the first time, per version.
  */
-export async function ensureN8n(): Promise<N8nInstall> {
+export async function ensureN8n(version: string = N8N_VERSION): Promise<N8nInstall> {
 	const node = await ensureNode24();
-	const dir = path.join(cacheRoot(), `n8n-${N8N_VERSION}`);
+	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
-	const install = { node, bin, dir };
+	const install: N8nInstall = { node, bin, dir, version, major: Number(version.split('.')[0]) };
 	if (fs.existsSync(readyMarker(dir)) && fs.existsSync(bin)) return install;
 	return await withInstallLock(dir, 45 * MINUTE, async () => {
 		if (fs.existsSync(readyMarker(dir)) && fs.existsSync(bin)) return install;
-		log(`n8n ${N8N_VERSION} is not in the cache yet: installing it into ${dir} (about 5 minutes, 3 GB; once per machine)`);
-		const pkg = path.join(dir, 'package.json');
-		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: 'n8n-runtime', private: true }) + '\n');
+		log(`n8n ${version} is not in the cache yet: installing it into ${dir} (about 5 minutes, 3 GB; once per machine)`);
+		// Written every time, so that a folder left by an older attempt gets the overrides too.
+		const overrides = install.major === 1 ? N8N_1X_OVERRIDES : undefined;
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, ...(overrides && { overrides }) }) + '\n');
 		const env = node24Env(node);
 		await npmStep(
 			dir,
-			`npm install n8n@${N8N_VERSION}`,
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--save-exact', `n8n@${N8N_VERSION}`],
+			`npm install n8n@${version}`,
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--save-exact', `n8n@${version}`],
 			env,
 			25 * MINUTE,
 		);
-		await npmStep(dir, 'npm rebuild sqlite3 isolated-vm (native modules for Node 24)', ['rebuild', 'sqlite3', 'isolated-vm'], env, 20 * MINUTE);
-		const version = await runOk('n8n --version', node.bin, [bin, '--version'], { cwd: dir, env, timeoutMs: 2 * MINUTE });
-		if (!version.stdout.includes(N8N_VERSION)) {
-			throw new Error(`n8n --version printed ${JSON.stringify(version.stdout.trim())}, expected ${N8N_VERSION}`);
+		const native = ['sqlite3', 'isolated-vm'].filter((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
+		await npmStep(dir, `npm rebuild ${native.join(' ')} (native modules for Node 24)`, ['rebuild', ...native], env, 20 * MINUTE);
+		const printed = await runOk('n8n --version', node.bin, [bin, '--version'], { cwd: dir, env, timeoutMs: 2 * MINUTE });
+		if (!printed.stdout.includes(version)) {
+			throw new Error(`n8n --version printed ${JSON.stringify(printed.stdout.trim())}, expected ${version}`);
 		}
 		fs.writeFileSync(readyMarker(dir), `${new Date().toISOString()}\n`);
-		log(`n8n ${N8N_VERSION} is ready`);
+		log(`n8n ${version} is ready`);
 		return install;
 	});
 }
 
+/**
+ * A tool from the npm registry (e.g. verdaccio), installed once with Node 24's npm settings into
+ * the cache folder `<name>-<version>` (install scripts off) and reused. Returns the package's
+ * folder (`<dir>/node_modules/<name>`).
+ */
+export async function ensureCachedTool(name: string, version: string): Promise<{ node: Node24; packageDir: string }> {
+	const node = await ensureNode24();
+	const dir = path.join(cacheRoot(), `${name}-${version}`);
+	const packageDir = path.join(dir, 'node_modules', name);
+	const done = () => fs.existsSync(readyMarker(dir)) && fs.existsSync(path.join(packageDir, 'package.json'));
+	if (done()) return { node, packageDir };
+	return await withInstallLock(dir, 15 * MINUTE, async () => {
+		if (done()) return { node, packageDir };
+		log(`${name} ${version} is not in the cache yet: installing it into ${dir}`);
+		const pkg = path.join(dir, 'package.json');
+		if (!fs.existsSync(pkg)) fs.writeFileSync(pkg, JSON.stringify({ name: `${name}-runtime`, private: true }) + '\n');
+		await npmStep(dir, `npm install ${name}@${version}`, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--save-exact', `${name}@${version}`], node24Env(node), 10 * MINUTE);
+		fs.writeFileSync(readyMarker(dir), `${new Date().toISOString()}\n`);
+		return { node, packageDir };
+	});
+}

@@ -2,11 +2,11 @@ import type { Owner } from './n8nRuntime';
 
 /** n8n's internal REST API as the signed-in owner (n8n ties its auth cookie to a browser id header). */
 export class N8nRestClient {
-	private cookie = '';
+	protected cookie = '';
 
 	constructor(
 		protected readonly url: string,
-		private readonly browserId: string,
+		protected readonly browserId: string,
 	) {}
 
 	async login(owner: Owner): Promise<void> {
@@ -21,22 +21,22 @@ export class N8nRestClient {
 		this.cookie = cookie;
 	}
 
-	async get<T>(pathAndQuery: string): Promise<T> {
+	async get<T>(pathAndQuery: string, options: { timeoutMs?: number } = {}): Promise<T> {
 		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
 			headers: { cookie: this.cookie, 'browser-id': this.browserId },
-			signal: AbortSignal.timeout(15_000),
+			signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
 		});
 		const text = await response.text();
 		if (!response.ok) throw new Error(`GET /rest${pathAndQuery} answered ${response.status}: ${text.slice(0, 300)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	async post<T>(path: string, body: unknown): Promise<T> {
+	async post<T>(path: string, body: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
 		const response = await fetch(`${this.url}/rest${path}`, {
 			method: 'POST',
 			headers: { cookie: this.cookie, 'browser-id': this.browserId, 'content-type': 'application/json' },
 			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(15_000),
+			signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
 		});
 		const text = await response.text();
 		if (!response.ok) throw new Error(`POST /rest${path} answered ${response.status}: ${text.slice(0, 300)}`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ensureN8n, log, node24Env, PACKAGE_NAME, type N8nInstall, type Node24 } from './n8nCache';
 import { cleanEnv, CommandError, processAlive, run, runOk, spawnTracked, stopChild, tail, type RunResult } from './proc';
 
-export { cacheRoot, ensureN8n, ensureNode24, N8N_VERSION, NODE_VERSION, PACKAGE_NAME } from './n8nCache';
+export { cacheRoot, ensureN8n, ensureNode24, N8N_1X_VERSION, N8N_VERSION, NODE_VERSION, PACKAGE_NAME, resolveN8nVersion } from './n8nCache';
 export type { N8nInstall, Node24 } from './n8nCache';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -85,12 +85,7 @@ export async function packAndInstallPackage(userFolder: string, options: { build
 	}
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lamina-pack-'));
 	try {
-		const packed = await runOk('npm pack', 'npm', ['pack', '--json', '--pack-destination', work], {
-			cwd: REPO_ROOT,
-			env: cleanEnv(),
-			timeoutMs: 2 * MINUTE,
-		});
-		const tarball = path.join(work, parsePackJson(packed.stdout));
+		const tarball = await packPackage(work);
 		await runOk('tar -xzf', 'tar', ['-xzf', tarball, '-C', work], { timeoutMs: MINUTE });
 		const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 		fs.rmSync(target, { recursive: true, force: true });
@@ -113,6 +108,19 @@ export async function packAndInstallPackage(userFolder: string, options: { build
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
+}
+
+/** `npm pack` of the built package (dist/ must exist) into `destination`; returns the tarball's path. */
+export async function packPackage(destination: string): Promise<string> {
+	if (!fs.existsSync(path.join(REPO_ROOT, 'dist'))) {
+		throw new Error('dist/ is missing: run `npm run build` first');
+	}
+	const packed = await runOk('npm pack', 'npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: REPO_ROOT,
+		env: cleanEnv(),
+		timeoutMs: 2 * MINUTE,
+	});
+	return path.join(destination, parsePackJson(packed.stdout));
 }
 
 function parsePackJson(stdout: string): string {
@@ -138,8 +146,12 @@ export interface N8nHome {
 	url: string;
 }
 
-/** Everything N8N.md lists to keep n8n local, quiet and isolated, plus Node 24 first on PATH. */
-export function n8nEnv(userFolder: string, port: number, brokerPort: number, node?: Node24): NodeJS.ProcessEnv {
+/**
+ * Everything N8N.md lists to keep n8n local, quiet and isolated, plus Node 24 first on PATH.
+ * `major` is n8n's major version: 1.x has no mcp-registry module (it refuses to start when told
+ * to disable an unknown module) and no N8N_EXPRESSION_ENGINE.
+ */
+export function n8nEnv(userFolder: string, port: number, brokerPort: number, node?: Node24, major = 2): NodeJS.ProcessEnv {
 	const n8nSettings: NodeJS.ProcessEnv = {
 		N8N_USER_FOLDER: userFolder,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -160,12 +172,21 @@ export function n8nEnv(userFolder: string, port: number, brokerPort: number, nod
 		// The editor is served over plain http on 127.0.0.1: a secure cookie would never be sent back.
 		N8N_SECURE_COOKIE: 'false',
 	};
+	if (major < 2) {
+		delete n8nSettings.N8N_DISABLED_MODULES;
+		delete n8nSettings.N8N_EXPRESSION_ENGINE;
+	}
 	return node ? node24Env(node, n8nSettings) : cleanEnv(n8nSettings);
 }
 
-export async function createN8nHome(kind: N8nHomeKind): Promise<N8nHome> {
-	const install = await ensureN8n();
-	const userFolder = createUserFolder(kind);
+/**
+ * A new home (free ports) for n8n `version` (default N8N_VERSION), in `userFolder` when given,
+ * else in a fresh createUserFolder(kind).
+ */
+export async function createN8nHome(kind: N8nHomeKind, options: { version?: string; userFolder?: string } = {}): Promise<N8nHome> {
+	const install = await ensureN8n(options.version);
+	const userFolder = options.userFolder ?? createUserFolder(kind);
+	fs.mkdirSync(userFolder, { recursive: true });
 	const port = await freePort();
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
@@ -174,7 +195,7 @@ export async function createN8nHome(kind: N8nHomeKind): Promise<N8nHome> {
 		userFolder,
 		port,
 		brokerPort,
-		env: n8nEnv(userFolder, port, brokerPort, install.node),
+		env: n8nEnv(userFolder, port, brokerPort, install.node, install.major),
 		url: `http://127.0.0.1:${port}`,
 	};
 }
@@ -265,8 +286,15 @@ export async function importWorkflows(home: N8nHome, workflows: Array<{ id: stri
 	return workflows.map((workflow) => workflow.id);
 }
 
-/** `n8n publish:workflow` (activation for triggers and webhooks); run it while the server is stopped. */
+/**
+ * Activates a workflow (triggers and webhooks) while the server is stopped: `n8n
+ * publish:workflow` in 2.x, `n8n update:workflow --active=true` in 1.x (which has no publish).
+ */
 export async function publishWorkflow(home: N8nHome, id: string): Promise<void> {
+	if (home.install.major < 2) {
+		await runN8nCliOk(home, 'update:workflow', ['update:workflow', `--id=${id}`, '--active=true'], /will not take effect if n8n is running/);
+		return;
+	}
 	await runN8nCliOk(home, 'publish:workflow', ['publish:workflow', `--id=${id}`], /Changes will not take effect/);
 }
 
@@ -423,7 +451,8 @@ export async function startN8nServer(
 			// /healthz says 200 seconds before the REST routes exist (meanwhile they answer
 			// "n8n is starting up" and then 404); /healthz/readiness turns 200 once they are mounted.
 			const response = await fetch(`${home.url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
-			if (response.ok) break;
+			// n8n 1.x says ready a moment before its REST routes answer (login is a 404 meanwhile).
+			if (response.ok && (await fetch(`${home.url}/rest/settings`, { signal: AbortSignal.timeout(2_000) })).ok) break;
 		} catch {
 			/* not listening yet */
 		}

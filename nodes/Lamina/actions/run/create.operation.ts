@@ -252,6 +252,14 @@ function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string)
 	return url.toString();
 }
 
+type CustomData = IExecuteFunctions['customData'];
+
+/** The execution's custom data: `this.customData` in n8n 2.x; n8n 1.x has it only on `$execution`. */
+function executionCustomData(context: IExecuteFunctions): CustomData {
+	const own = (context as { customData?: CustomData }).customData;
+	return own ?? (context.getWorkflowDataProxy(0).$execution as { customData: CustomData }).customData;
+}
+
 /**
  * If Max Wait Time passes before Lamina calls, n8n resumes the execution with this node's input
  * item (what it put out while waiting is dropped), so the run ID is kept in the execution's custom
@@ -261,13 +269,15 @@ function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string)
  */
 function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string, itemIndex: number): void {
 	let problem: string | undefined;
+	let customData: CustomData | undefined;
 	try {
-		context.customData.setAll({ [WAITED_RUN_KEY]: runId, [WAITED_APP_KEY]: appId });
+		customData = executionCustomData(context);
+		customData.setAll({ [WAITED_RUN_KEY]: runId, [WAITED_APP_KEY]: appId });
 	} catch (error) {
 		problem = (error as Error).message;
 	}
 	// Past n8n's 10 keys a new key is dropped without a word: read it back.
-	if (problem !== undefined || context.customData.get(WAITED_RUN_KEY) !== runId) {
+	if (problem !== undefined || customData?.get(WAITED_RUN_KEY) !== runId) {
 		throw new NodeOperationError(
 			context.getNode(),
 			'Wait Mode "Wait for Webhook" needs two of the execution’s custom data keys, and none are free',
