@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { startLaminaSimulator, type LaminaSimulator } from '../../test/simulator';
+import { runEditorChecks } from './editor/runChecks';
 import { log, node24Env, PACKAGE_NAME } from './n8nCache';
 import { N8nRestClient } from './n8nRest';
 import {
@@ -332,11 +333,22 @@ class Checks {
 	}
 }
 
-async function checkNodesAndRun(checks: Checks, rest: InstallRest, sim: LaminaSimulator, what: string): Promise<void> {
+async function checkNodesAndRun(
+	checks: Checks,
+	rest: InstallRest,
+	sim: LaminaSimulator,
+	what: string,
+	editor: { url: string; owner: Owner; screenshotsDir: string },
+): Promise<void> {
 	await checks.require(`/types/nodes.json lists ${NODE_TYPES.join(' and ')}${what}`, async () => {
 		const types = await rest.nodeTypes();
 		const missing = NODE_TYPES.filter((type) => !types.includes(type));
 		assert.deepEqual(missing, [], `missing: ${missing.join(', ')}; Lamina-like types: ${JSON.stringify(types.filter((type) => /lamina/i.test(type)))}`);
+	});
+	await checks.check('in the editor (Chromium), searching "Lamina" in the nodes panel finds Lamina Trigger and Lamina, and adds both', async () => {
+		const lines: string[] = [];
+		const result = await runEditorChecks({ ...editor, only: ['nodes-panel'], log: (line) => lines.push(line) });
+		assert.equal(result.failed, 0, `${lines.join('\n')}\nscreenshots: ${result.screenshotsDir}`);
 	});
 	await checks.check('/types/credentials.json lists the laminaApi credential', async () => {
 		assert.ok((await rest.credentialTypes()).includes('laminaApi'));
@@ -419,7 +431,7 @@ async function installThroughN8n(report: Report, sim: LaminaSimulator, version: 
 			assert.equal(ledger.dependencies?.[PACKAGE_NAME], version_, `nodes/package.json: ${JSON.stringify(ledger)}`);
 			assert.ok(!fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')), 'n8n-workflow was installed next to the package');
 		});
-		await checkNodesAndRun(checks, rest, sim, '');
+		await checkNodesAndRun(checks, rest, sim, '', { url: n8n.url, owner: n8n.owner, screenshotsDir: path.join(n8n.home.userFolder, 'screenshots') });
 
 		// The same after a restart: n8n loads the package from its database record and the folder.
 		await n8n.server.stop();
@@ -493,7 +505,7 @@ async function installByHand(report: Report, sim: LaminaSimulator, version: stri
 		await setupOwner(home.url, INSTALL_OWNER);
 		const rest = new InstallRest(home.url, home);
 		await rest.login(INSTALL_OWNER);
-		await checkNodesAndRun(checks, rest, sim, ' after the restart');
+		await checkNodesAndRun(checks, rest, sim, ' after the restart', { url: home.url, owner: INSTALL_OWNER, screenshotsDir: path.join(home.userFolder, 'screenshots') });
 		await checks.check('n8n does not list a hand-installed package: GET /rest/community-packages (Settings → Community Nodes) is empty', async () => {
 			const list = await rest.installedPackages();
 			assert.deepEqual(list.map((p) => p.packageName), []);
