@@ -17,7 +17,8 @@ export const sel = {
 	creatorSearch: 'input[data-test-id="node-creator-search-bar"]',
 	creatorItem: '[data-test-id="item-iterator-item"]',
 	ndv: '[data-test-id="ndv"]',
-	ndvClose: '[data-test-id="ndv-close-button"]',
+	// n8n 2.x closes the node panel with its close button; 1.x with "Back to canvas".
+	ndvClose: '[data-test-id="ndv-close-button"]:visible, [data-test-id="back-to-canvas"]:visible',
 	nodeParameters: '[data-test-id="node-parameters"]',
 	outputPanel: '[data-test-id="output-panel"]',
 	executeNode: '[data-test-id="node-execute-button"]',
@@ -239,7 +240,7 @@ export async function backToCanvas(page: Page): Promise<void> {
 	const modal = page.locator(sel.credentialModal);
 	if (await modal.isVisible()) await closeCredentialModal(page);
 	if (await ndvIsOpen(page)) {
-		await page.locator(sel.ndvClose).click();
+		await page.locator(sel.ndvClose).first().click();
 		await page.locator(sel.ndv).waitFor({ state: 'hidden' });
 	}
 }
