@@ -414,9 +414,9 @@ export async function run(): Promise<BenchRow[]> {
 					remembered === undefined
 						? 'could not read the workflow’s static data through the REST API'
 						: `${remembered} of ${sent} accepted deliveries are in seenDeliveries in n8n's database (at most 1000 kept). ` +
-							'Each execution records its delivery, with the ones this process accepted lately, and n8n saves that when the ' +
-							`execution ends; with ${CONCURRENCY} in flight executions end out of order. Fewer would mean a replay after an n8n ` +
-							'restart could start the workflow again',
+							'The trigger records each delivery, with the ones this process accepted lately, as it answers the call, and n8n ' +
+							`saves that at once; with ${CONCURRENCY} in flight, calls that loaded static data before another saved overlap. ` +
+							'Fewer would mean a replay after an n8n restart could start the workflow again',
 			},
 			{
 				name: 'signing-key fetches per 1000 Lamina deliveries',

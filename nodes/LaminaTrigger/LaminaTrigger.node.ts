@@ -45,7 +45,7 @@ async function matchConfirmedRun(
 }
 
 /** One trigger: the same node name in another workflow is another trigger. */
-function triggerOf(context: IWebhookFunctions | IExecuteFunctions): string {
+function triggerOf(context: IWebhookFunctions): string {
 	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
 }
 
@@ -199,24 +199,27 @@ export class LaminaTrigger implements INodeType {
 			}
 		}
 
-		if (!manual) acceptedHere.add(trigger, key);
-		return { workflowData: [this.helpers.returnJsonArray([shapeRun(run, appId)])] };
+		const workflowData = [this.helpers.returnJsonArray([shapeRun(run, appId)])];
+		if (manual) return { workflowData };
+		acceptedHere.add(trigger, key);
+		// Recorded with what this process accepted lately, and answered here rather than by n8n: n8n
+		// then saves the static data at once, before it queues the execution, and every n8n process
+		// (webhook processes, workers, after a restart) finds the delivery in the database from then
+		// on. Answered by n8n after queueing, the change would be lost: n8n 2.40 clears static data's
+		// "changed" mark while it prepares the execution. (n8n 1.x answered "Immediately" webhooks
+		// before queueing too.)
+		recordDeliveries(this.getWorkflowStaticData('node'), acceptedHere.recent(trigger, MAX_REMEMBERED_DELIVERIES));
+		return { ...answerDelivery(this, 200, { received: true }), workflowData };
 	}
 
 	/**
-	 * Runs as the first step of the execution a delivery started, with the items `webhook()` put
-	 * out, and passes them on. It records the delivery in the node's static data, which
-	 * n8n saves when the execution ends, so a retry after an n8n restart starts nothing.
-	 * (`webhook()` can't: n8n 2.40 drops its static-data changes when the call starts an execution.)
+	 * The first step of the execution a delivery started: passes the run on, and records nothing
+	 * (`webhook()` did). An execution saves its static data whole as it ends, from a copy taken
+	 * when it was queued, so executions ending together on different queue-mode workers would
+	 * overwrite each other's deliveries (measured: 10 of 20 kept; README, "Lamina Trigger").
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		if (this.getMode() !== 'manual') {
-			const trigger = triggerOf(this);
-			const keys = items.map((item) => deliveryKey(item.json.runId, item.json.status));
-			for (const key of keys) acceptedHere.add(trigger, key);
-			recordDeliveries(this.getWorkflowStaticData('node'), [...acceptedHere.recent(trigger, MAX_REMEMBERED_DELIVERIES), ...keys]);
-		}
 		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
 	}
 }

@@ -21,9 +21,9 @@ export function hasSeenDelivery(staticData: IDataObject, key: string): boolean {
  * Adds deliveries to the node's static data, oldest first, keeping the most recent
  * MAX_REMEMBERED_DELIVERIES. Writes only when something is new, so n8n saves only then.
  *
- * Call it from the execution the delivery started (the trigger's `execute`), not from `webhook()`:
- * n8n 2.40 drops static-data changes made by a webhook call that starts an execution, and saves the
- * execution's static data when the execution ends (README, "Lamina Trigger").
+ * The trigger calls it from `webhook()` and answers the call itself: n8n 2.40 saves the static data
+ * of a webhook call that answered itself right away, but drops the changes of one that leaves the
+ * answer to n8n and starts an execution (README, "Lamina Trigger").
  */
 export function recordDeliveries(staticData: IDataObject, keys: Iterable<string>): void {
 	const seen = seenList(staticData);
@@ -35,10 +35,10 @@ export function recordDeliveries(staticData: IDataObject, keys: Iterable<string>
 }
 
 /**
- * What this process accepted, per trigger (workflow id + node name), newest last. A retry arriving
- * while the first delivery's execution still runs is caught here; and each execution writes the
- * recent keys of its trigger along with its own, so executions that end out of order don't drop
- * each other's deliveries from what n8n saves.
+ * What this process accepted, per trigger (workflow id + node name), newest last. A repeat arriving
+ * while the first is being answered is caught here; and each accepted call writes the recent keys of
+ * its trigger along with its own, so calls that loaded static data before another one saved don't
+ * drop each other's deliveries from what n8n saves (n8n saves static data whole).
  */
 export class AcceptedDeliveries {
 	private readonly byTrigger = new Map<string, Set<string>>();

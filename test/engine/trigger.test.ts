@@ -19,6 +19,8 @@ test('a genuine delivery starts exactly one execution with the run in Run App’
 	expect(endpoint.executions).toHaveLength(1);
 	const run = endpoint.executions[0][0].json;
 	expect(run).toMatchObject({ runId, appId: 'app_portrait', status: 'completed' });
+	// The node answers an accepted delivery itself (so that n8n saves what it recorded at once).
+	expect(endpoint.responses.at(-1)).toEqual({ status: 200, body: { received: true } });
 	expect((run.outputsByLabel as IDataObject)['Hero Image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
 });
 
@@ -76,9 +78,11 @@ test('Lamina’s retries of one delivery (documented schedule, time-scaled) star
 	}
 });
 
-test('deliveries are remembered across an n8n restart: each is saved when its execution ends', async () => {
+test('deliveries are remembered across an n8n restart: each is saved as it is accepted', async () => {
 	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
-	// The second matters: in n8n 2.40 a webhook call that starts an execution can't save static data.
+	// The second matters: n8n 2.40 drops the static-data changes of a webhook call that starts an
+	// execution unless the node answered the call itself (the first only slips through because the
+	// workflow has no static data yet).
 	const runIds = [await runWithWebhook(ctx, endpoint), await runWithWebhook(ctx, endpoint)];
 	expect(endpoint.executions).toHaveLength(2);
 	await endpoint.close();
@@ -110,16 +114,38 @@ test('deliveries are remembered across an n8n restart: each is saved when its ex
 	expect((endpoint.staticData['node:Lamina Trigger'] as IDataObject).seenDeliveries).toEqual([...seen, `${third}:completed`]);
 });
 
-test('executions that loaded static data before either saved keep each other’s deliveries', async () => {
-	// n8n loads static data as an execution starts and saves it whole as it ends; both start from S0.
-	const stale: IDataObject = { 'node:Lamina Trigger': { seenDeliveries: ['run_old:completed'] } };
-	const runOf = (runId: string) => ({ mode: 'webhook' as const, inputItems: [{ json: { runId, status: 'completed' } }], staticData: JSON.parse(JSON.stringify(stale)) as IDataObject });
-	const first = await ctx.engine.run([triggerNode()], runOf('run_first'));
-	const second = await ctx.engine.run([triggerNode()], runOf('run_second'));
-	expect(first.items).toEqual([{ json: { runId: 'run_first', status: 'completed' }, pairedItem: { item: 0 } }]);
-	const saved = (second.newStaticData!['node:Lamina Trigger'] as IDataObject).seenDeliveries as string[];
-	expect(saved[0]).toBe('run_old:completed');
-	expect(saved.slice(-2)).toEqual(['run_first:completed', 'run_second:completed']);
+test('deliveries arriving together are all saved: each call writes what this process accepted lately', async () => {
+	// Each call loads static data as it comes in and n8n saves it whole: calls that loaded it before
+	// another one saved would drop that one's delivery if each wrote only its own.
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode(), { 'node:Lamina Trigger': { seenDeliveries: ['run_old:completed'] } });
+	// Slow confirmations keep every call open until all have loaded static data.
+	ctx.sim.injectFault({ route: 'GET /v1/runs/:runId', delayMs: 300, times: 12 });
+	const starts = await Promise.all(
+		Array.from({ length: 12 }, () =>
+			fetch(`${ctx.sim.url}/v1/apps/app_portrait/runs?webhook=${encodeURIComponent(endpoint.url)}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-api-key': ctx.sim.apiKey },
+				body: JSON.stringify({ inputs: { Prompt: 'x' } }),
+			}).then(async (response) => ((await response.json()) as { data: { runId: string } }).data.runId),
+		),
+	);
+	await until(() => starts.every((runId) => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status === 200)), 'all deliveries');
+	await endpoint.settled();
+	expect(endpoint.executions).toHaveLength(12);
+	const seen = (endpoint.staticData['node:Lamina Trigger'] as IDataObject).seenDeliveries as string[];
+	expect(seen[0]).toBe('run_old:completed');
+	expect(seen).toEqual(expect.arrayContaining(starts.map((runId) => `${runId}:completed`)));
+});
+
+test('an execution a delivery started passes the run on and saves no static data (so executions ending together on several queue-mode workers overwrite nothing)', async () => {
+	const stored: IDataObject = { 'node:Lamina Trigger': { seenDeliveries: ['run_old:completed'] } };
+	const { items, newStaticData } = await ctx.engine.run([triggerNode()], {
+		mode: 'webhook',
+		inputItems: [{ json: { runId: 'run_first', status: 'completed' } }],
+		staticData: JSON.parse(JSON.stringify(stored)) as IDataObject,
+	});
+	expect(items).toEqual([{ json: { runId: 'run_first', status: 'completed' }, pairedItem: { item: 0 } }]);
+	expect(newStaticData).toBeUndefined();
 });
 
 test('"Listen for test event" takes a delivery again, and remembers nothing', async () => {

@@ -47,10 +47,12 @@ const copy = (data: IDataObject): IDataObject => JSON.parse(JSON.stringify(data)
  * - each call loads the workflow and its static data from the "database" (`staticData` here), keeps
  *   the raw body, parses JSON and calls the node's `webhook()` through n8n-core's WebhookContext;
  * - when `webhook()` starts nothing, static data it changed is saved;
- * - when it returns workflow data, the call's static-data changes are dropped (n8n clears their
- *   "changed" mark as it starts the execution), the call is answered once the execution started, and
- *   the execution runs in n8n's engine with static data loaded afresh, starting at the trigger node
- *   with those items; what it changed is saved when it ends (the workflowExecuteAfter hook).
+ * - when it returns workflow data and answered the call itself (`noWebhookResponse`), static data it
+ *   changed is saved first (n8n saves as the answer is out, before it queues the execution); when it
+ *   leaves the answer to n8n, the call's static-data changes are dropped (n8n clears their "changed"
+ *   mark as it prepares the execution) and the call is answered once the execution started. Either
+ *   way the execution runs in n8n's engine with static data loaded afresh, starting at the trigger
+ *   node with those items; what it changed is saved when it ends (the workflowExecuteAfter hook).
  * For a node that is not a trigger (Run App waiting for its webhook) the call resumes a waiting
  * execution instead: what `webhook()` put out is recorded as that node's output.
  * Hand `staticData` to a new endpoint (in fresh modules) to play an n8n restart.
@@ -129,6 +131,9 @@ export async function startTriggerEndpoint(
 				executions.push(result.workflowData[0]);
 				resumed = true;
 			} else if (result.workflowData) {
+				if (result.noWebhookResponse && workflow.staticData.__dataChanged === true) {
+					database = copy(workflow.staticData);
+				}
 				const execution = engine
 					.run([node], { mode, inputItems: result.workflowData[0], staticData: copy(database) })
 					.then(
