@@ -15,6 +15,9 @@
  *   --only=NAME    run only the cases whose name contains NAME (e.g. --only=install)
  *   --n8n=VERSION  the n8n to run: 2 (default, N8N_VERSION), 1 (N8N_1X_VERSION) or x.y.z
  *   --cli-only     only the `n8n execute` cases (no server, no install cases)
+ *   --queue        instead, the queue-mode checks (scripts/lib/e2eQueue.ts): Redis and Postgres
+ *                  (Debian packages, installed with apt-get when missing), an n8n main process, two
+ *                  workers and a webhook process; about 5 minutes
  *
  * The first run on a machine installs Node 24 and n8n into the cache (about 5 minutes).
  */
@@ -23,6 +26,7 @@ import fs from 'node:fs';
 import { fixtureApps, startLaminaSimulator, type LaminaSimulator } from '../test/simulator';
 import { E2E_CASES, E2E_CREDENTIALS, EXTRA_E2E_APPS, type CaseContext, type E2eCase, type SimAppSummary } from './lib/e2eCases';
 import { INSTALL_CASE_NAMES, runInstallCases } from './lib/e2eInstallCases';
+import { runQueueE2e } from './lib/e2eQueue';
 import { runServerCases, SERVER_CASE_NAMES } from './lib/e2eServerCases';
 import {
 	buildPackage,
@@ -45,6 +49,8 @@ import { assertDistinctIds, loadWorkflow } from './lib/workflows';
 const WATCHDOG_MS = 5 * 60_000;
 /** The install cases start three more n8n and run `npm install` once: more time for them. */
 const INSTALL_WATCHDOG_MS = 8 * 60_000;
+/** The queue-mode run takes about 5 minutes; this bounds a hang. */
+const QUEUE_WATCHDOG_MS = 12 * 60_000;
 const EXECUTE_TIMEOUT_MS = 90_000;
 
 const args = process.argv.slice(2);
@@ -118,6 +124,20 @@ async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: Lamina
 	}
 }
 
+async function mainQueue() {
+	// The one-time installs (n8n's cache, Redis and Postgres) are outside the watchdog: they have their own limits.
+	await ensureN8n();
+	const watchdog = setTimeout(() => {
+		report(false, `queue e2e did not finish within ${QUEUE_WATCHDOG_MS / 60_000} minutes`);
+		finish(1);
+	}, QUEUE_WATCHDOG_MS);
+	try {
+		await runQueueE2e(report, { build: !flag('no-build'), keep: flag('keep'), only });
+	} finally {
+		clearTimeout(watchdog);
+	}
+}
+
 async function main() {
 	const selected = (name: string) => !only || name.includes(only);
 	const cases = E2E_CASES.filter((testCase) => selected(testCase.name));
@@ -186,7 +206,7 @@ process.on('SIGTERM', () => {
 	finish(143);
 });
 
-main().then(
+(flag('queue') ? mainQueue() : main()).then(
 	() => finish(),
 	(error: Error) => {
 		// A failed command's message already carries its output; anything else gets its stack.

@@ -79,7 +79,7 @@ const SETTLE_MS = 1_500;
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns something other than undefined, or throws `what` on timeout. */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 250): Promise<T> {
@@ -100,7 +100,7 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
 	}
 }
 
-interface HttpAnswer {
+export interface HttpAnswer {
 	status: number;
 	text: string;
 	json: Json | undefined;
@@ -124,7 +124,7 @@ export async function post(url: string, body: string, headers: Record<string, st
 }
 
 /** A signature of the right shape (64 bytes of hex) that does not verify for this body. */
-function forgedHeaders(sim: LaminaSimulator, body: string): Record<string, string> {
+export function forgedHeaders(sim: LaminaSimulator, body: string): Record<string, string> {
 	const genuine = sim.signWebhook(body);
 	const other = sim.signWebhook(`${body} `)['X-Lamina-Webhook-Signature'];
 	return { ...genuine, 'X-Lamina-Webhook-Signature': other };
@@ -155,7 +155,7 @@ export function logSize(logFile: string): number {
 // n8n's REST API, as the signed-in owner
 // ---------------------------------------------------------------------------------------------
 
-interface ExecutionSummary {
+export interface ExecutionSummary {
 	id: string;
 	status: string;
 	workflowId: string;
@@ -165,7 +165,7 @@ interface ExecutionSummary {
 	stoppedAt?: string | null;
 }
 
-interface ExecutionRunData {
+export interface ExecutionRunData {
 	resultData: {
 		error?: Json;
 		lastNodeExecuted?: string;
@@ -219,7 +219,7 @@ export function describeRunData(data: ExecutionRunData): string {
 }
 
 /** Waits until an execution is no longer new, running or waiting; a timeout says where it stands. */
-async function executionEnded(rest: N8nRest, executionId: string, what: string, timeoutMs: number) {
+export async function executionEnded(rest: N8nRest, executionId: string, what: string, timeoutMs: number) {
 	return await waitFor(what, timeoutMs, async () => {
 		const execution = await rest.execution(executionId);
 		return ['waiting', 'running', 'new'].includes(execution.status) ? undefined : execution;
@@ -462,8 +462,9 @@ async function triggerFirstDelivery(session: Session): Promise<TriggerState> {
 		{ logSince },
 	);
 
-	// n8n 2.40 can't save static data from a webhook call that starts an execution; only the very
-	// first one slips through (the workflow had no static data yet). This one shows the real path.
+	// n8n 2.40 saves the static data of a webhook call that starts an execution only when the node
+	// answered the call itself; the very first one would slip through anyway (the workflow had no
+	// static data yet). This one shows the real path.
 	await run.check(
 		'a second run’s delivery starts exactly one more execution, with that run',
 		async () => {

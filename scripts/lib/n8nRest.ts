@@ -21,6 +21,11 @@ export class N8nRestClient {
 		this.cookie = cookie;
 	}
 
+	/** The headers that make a request the signed-in owner's (for downloads this client does not wrap). */
+	authHeaders(): Record<string, string> {
+		return { cookie: this.cookie, 'browser-id': this.browserId };
+	}
+
 	async get<T>(pathAndQuery: string, options: { timeoutMs?: number } = {}): Promise<T> {
 		const response = await fetch(`${this.url}/rest${pathAndQuery}`, {
 			headers: { cookie: this.cookie, 'browser-id': this.browserId },
