@@ -125,9 +125,12 @@ class Checks {
 		private readonly cluster: QueueCluster,
 	) {}
 
-	/** One check; `label` may be a function of what verify returned (to name the process). */
-	async check<T>(label: string | ((value: T) => string), verify: () => Promise<T> | T, options: { required?: boolean } = {}): Promise<T | undefined> {
-		const text = (value?: T) => `${this.name} › ${typeof label === 'string' ? label : value === undefined ? label(undefined as T) : label(value)}`;
+	/**
+	 * One check; `label` may be a function of what verify returned (to name the process), called
+	 * with undefined when the check failed before returning.
+	 */
+	async check<T>(label: string | ((value: T | undefined) => string), verify: () => Promise<T> | T, options: { required?: boolean } = {}): Promise<T | undefined> {
+		const text = (value?: T) => `${this.name} › ${typeof label === 'string' ? label : label(value)}`;
 		if (this.broken) {
 			this.report(false, text(), `not checked: ${this.broken}`);
 			return undefined;
@@ -137,12 +140,7 @@ class Checks {
 			this.report(true, text(value));
 			return value;
 		} catch (error) {
-			let title: string;
-			try {
-				title = text();
-			} catch {
-				title = `${this.name} › (check)`;
-			}
+			const title = text();
 			this.report(false, title, `${(error as Error).message}\n${this.interestingLogs()}`);
 			if (options.required && !this.broken) this.broken = `"${title}" failed`;
 			return undefined;
@@ -290,7 +288,7 @@ async function caseRunApp(session: Session): Promise<void> {
 		{ required: true },
 	);
 	await checks.check(
-		(worker: string) => `the execution runs Run App (Wait for Completion) on a worker (${worker}) and ends "success"`,
+		(worker?: string) => `the execution runs Run App (Wait for Completion) on a worker (${worker ?? '?'}) and ends "success"`,
 		async () => {
 			execution = await oneNewExecutionEnds(session, flow.id, before, 60_000);
 			assert.equal(execution.status, 'success', describeRunData(execution.data));
@@ -394,7 +392,7 @@ async function caseLaminaTrigger(session: Session): Promise<WebhookDelivery | un
 	});
 	let executionId = '';
 	await checks.check(
-		(worker: string) => `exactly one execution, run on a worker (${worker}), "success", with the run`,
+		(worker?: string) => `exactly one execution, run on a worker (${worker ?? '?'}), "success", with the run`,
 		async () => {
 			const execution = await oneNewExecutionEnds(session, flow.id, before, 30_000);
 			await sleep(SETTLE_MS);
@@ -415,7 +413,7 @@ async function caseLaminaTrigger(session: Session): Promise<WebhookDelivery | un
 		assert.equal((await newExecutions(session, flow.id, before)).length, 1);
 	});
 	await checks.check(
-		(worker: string) => `after the execution ended on ${worker}, a repeat reaching the webhook process again gets {duplicate: true} and starts none`,
+		(worker?: string) => `after the execution ended on ${worker ?? '?'}, a repeat reaching the webhook process again gets {duplicate: true} and starts none`,
 		async () => {
 			const answer = await resend(session, delivery!);
 			assert.equal(answer.status, 200, answer.text);
@@ -545,7 +543,7 @@ async function caseWebhookWait(session: Session): Promise<void> {
 	let resumeUrl = '';
 	try {
 		await checks.check(
-			(worker: string) => `started through the webhook process, Run App (Wait for Webhook) runs on a worker (${worker}) and the execution goes to "waiting"`,
+			(worker?: string) => `started through the webhook process, Run App (Wait for Webhook) runs on a worker (${worker ?? '?'}) and the execution goes to "waiting"`,
 			async () => {
 				await startByWebhook(session, flow.path, { from: 'queue e2e' });
 				const waiting = await waitFor('the execution to wait', 30_000, async () => {
@@ -582,7 +580,7 @@ async function caseWebhookWait(session: Session): Promise<void> {
 		});
 		let done: (ExecutionSummary & { data: ExecutionRunData }) | undefined;
 		await checks.check(
-			(workers: string[]) => `Lamina’s call to the resume URL is answered 2xx by the webhook process and resumes the execution on a worker (started on ${workers[0]}, resumed on ${workers[1]})`,
+			(workers?: string[]) => `Lamina’s call to the resume URL is answered 2xx by the webhook process and resumes the execution on a worker (started on ${workers?.[0] ?? '?'}, resumed on ${workers?.[1] ?? '?'})`,
 			async () => {
 				const delivery = await waitFor('Lamina’s call to be answered', 30_000, () =>
 					sim.webhookDeliveries.find((d) => d.runId === simRunId && (d.status !== undefined || d.error !== undefined)),
@@ -630,7 +628,7 @@ async function caseWorkerKilled(session: Session): Promise<void> {
 	let killedAt = 0;
 	try {
 		await checks.check(
-			(worker: string) => `Run App waits for a ${LONG_RUN_MS / 1000}-s run on ${worker} (long-poll open at Lamina); ${worker} is killed (SIGKILL)`,
+			(worker?: string) => `Run App waits for a ${LONG_RUN_MS / 1000}-s run on ${worker ?? '?'} (long-poll open at Lamina); ${worker ?? '?'} is killed (SIGKILL)`,
 			async () => {
 				await startByWebhook(session, flow.path, { prompt: 'queue kill' });
 				const running = await waitFor('the execution to run on a worker', 30_000, async () => {
@@ -779,7 +777,7 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 		assert.equal(item?.status, 'completed', JSON.stringify(item));
 		return { binary: binaryOf(execution.data, WORKFLOWS.download.node, 'Video'), url: String(item.outputsByLabel?.Video) };
 	};
-	const peak = (m: Measured) => `peak RSS ${fmt(m.peakMb)} (${fmt(m.baselineMb)} before)`;
+	const peak = (m?: Measured) => (m ? `peak RSS ${fmt(m.peakMb)} (${fmt(m.baselineMb)} before)` : 'peak RSS ?');
 
 	let small: Measured | undefined;
 	let large: Measured | undefined;
@@ -787,7 +785,7 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 	let largeUrl = '';
 	try {
 		await checks.check(
-			(m: Measured) => `a small run’s video (2 KB) on ${m.worker}: stored in the ${mode}, whole, video/mp4; worker ${peak(m)}`,
+			(m?: Measured) => `a small run’s video (2 KB) on ${m?.worker ?? '?'}: stored in the ${mode}, whole, video/mp4; worker ${peak(m)}`,
 			async () => {
 				small = await measuredRun(session, WORKFLOWS.download, { size: 'small' });
 				const { binary, url } = videoOf(small.execution);
@@ -797,7 +795,7 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 		);
 		sim.setAppBehaviour('app_video', { outputBytes: LARGE_BYTES });
 		await checks.check(
-			(m: Measured) => `a 200 MB video output on ${m.worker}: arrives whole (SHA-256 equal), video/mp4; worker ${peak(m)}`,
+			(m?: Measured) => `a 200 MB video output on ${m?.worker ?? '?'}: arrives whole (SHA-256 equal), video/mp4; worker ${peak(m)}`,
 			async () => {
 				large = await measuredRun(session, WORKFLOWS.download, { size: 'large' });
 				const { binary, url } = videoOf(large.execution);
@@ -808,7 +806,7 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 			{ required: true },
 		);
 		await checks.check(
-			(m: Measured) => `n8n’s HTTP Request node downloading the same 200 MB file on ${m.worker}: worker ${peak(m)}`,
+			(m?: Measured) => `n8n’s HTTP Request node downloading the same 200 MB file on ${m?.worker ?? '?'}: worker ${peak(m)}`,
 			async () => {
 				http = await measuredRun(session, WORKFLOWS.httpDownload, { url: largeUrl });
 				assert.equal(http.execution.status, 'success', describeRunData(http.execution.data));
@@ -861,6 +859,9 @@ export async function runQueueE2e(report: Report, options: QueueOptions): Promis
 	const install = await ensureN8n();
 	const bins = await ensureServiceBinaries();
 	const dataDir = serviceDataDir();
+	// Also when the watchdog or Ctrl-C ends the process (its children are killed by then).
+	const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+	process.once('exit', removeDataDir);
 	const userFolder = createUserFolder('e2e');
 	console.log(`n8n user folder: ${userFolder}; Redis and Postgres data: ${dataDir}`);
 	const services: ServiceProcess[] = [];
@@ -928,7 +929,8 @@ export async function runQueueE2e(report: Report, options: QueueOptions): Promis
 		if (cluster) await cluster.stopAll();
 		if (sim) await sim.close();
 		for (const service of services.reverse()) await service.stop().catch(() => undefined);
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		removeDataDir();
+		process.removeListener('exit', removeDataDir);
 		if (figures.length) console.log(`\nmeasured:\n  ${figures.join('\n  ')}`);
 		console.log(`\nqueue e2e took ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.join(', ')})`);
 		if (failedBefore === 0 && !options.keep) fs.rmSync(userFolder, { recursive: true, force: true });

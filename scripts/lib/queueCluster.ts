@@ -93,7 +93,7 @@ export class QueueCluster {
 	/** The environment of one process (or of a CLI command when `name` is 'cli'). */
 	env(name: string, role: Role | 'cli'): NodeJS.ProcessEnv {
 		const own = this.ports.get(name) ?? this.ports.get('main')!;
-		const base = n8nEnv(this.options.userFolder, role === 'worker' || role === 'cli' ? own.port : own.port, own.brokerPort, this.options.install.node);
+		const base = n8nEnv(this.options.userFolder, own.port, own.brokerPort, this.options.install.node);
 		const settings: NodeJS.ProcessEnv = {
 			EXECUTIONS_MODE: 'queue',
 			DB_TYPE: 'postgresdb',
