@@ -4,8 +4,10 @@
  * Webhook node in the same server:
  *
  *  (a) deliveries/s through the Lamina Trigger ÷ deliveries/s through the plain Webhook node,
- *      with "Confirm Runs with Lamina" off (target ≥ 0.9) and on (one GET /v1/runs/{id} per
- *      delivery to the simulator; reported). All three workflows active, trigger → nothing else;
+ *      each batch timed from its first request until all its executions have finished (the
+ *      trigger answers Lamina before n8n queues the execution; the Webhook node after), with
+ *      "Confirm Runs with Lamina" off (target ≥ 0.9) and on (one GET /v1/runs/{id} per delivery
+ *      to the simulator; reported). All three workflows active, trigger → nothing else;
  *      the same signed bodies and headers to each; 8 in flight; the order rotates every round
  *      (C U P | P C U | U P C …) so machine noise hits all three
  *  (b) signing-key fetches per 1000 deliveries                                          target ≤ 1
@@ -262,7 +264,24 @@ async function createHome(): Promise<N8nHome> {
 interface Side {
 	label: string;
 	url: string;
+	workflowId: string;
 	batches: BatchResult[];
+	/** Executions this side's deliveries should have started so far. */
+	expected: number;
+}
+
+/**
+ * Sends a batch to one side and waits until its executions have all finished: a trigger that
+ * answers Lamina before n8n queued the execution must not look faster than one that answers after.
+ * The batch's time runs from its first request to its last execution counted (polled every 100 ms).
+ */
+async function sendAndExecute(rest: Rest, side: Side, deliveries: Delivery[]): Promise<BatchResult> {
+	const started = performance.now();
+	const batch = await sendBatch(side.url, deliveries);
+	side.expected += deliveries.length;
+	const deadline = Date.now() + 60_000;
+	while ((await rest.executionCounts(side.workflowId)).success < side.expected && Date.now() < deadline) await sleep(100);
+	return { ...batch, wallMs: performance.now() - started };
 }
 
 function summarise(side: Side) {
@@ -310,9 +329,10 @@ export async function run(): Promise<BenchRow[]> {
 		await rest.login(OWNER);
 		log(`n8n ready on ${home.url} after ${((Date.now() - startT) / 1000).toFixed(1)} s (setup ${setupS.toFixed(1)} s)`);
 
-		const confirmed: Side = { label: 'Lamina Trigger (confirmation on)', url: `${home.url}/webhook/${LAMINA.webhookId}/lamina`, batches: [] };
-		const unconfirmed: Side = { label: 'Lamina Trigger (confirmation off)', url: `${home.url}/webhook/${UNCONFIRMED.webhookId}/lamina`, batches: [] };
-		const plain: Side = { label: 'plain Webhook', url: `${home.url}/webhook/${PLAIN.path}`, batches: [] };
+		const side = (label: string, url: string, workflowId: string): Side => ({ label, url, workflowId, batches: [], expected: 0 });
+		const confirmed = side('Lamina Trigger (confirmation on)', `${home.url}/webhook/${LAMINA.webhookId}/lamina`, LAMINA.id);
+		const unconfirmed = side('Lamina Trigger (confirmation off)', `${home.url}/webhook/${UNCONFIRMED.webhookId}/lamina`, UNCONFIRMED.id);
+		const plain = side('plain Webhook', `${home.url}/webhook/${PLAIN.path}`, PLAIN.id);
 		const sides = [confirmed, unconfirmed, plain];
 		const sendToAll = async (deliveries: Delivery[]) => await Promise.all(sides.map((side) => sendBatch(side.url, deliveries)));
 
@@ -328,11 +348,12 @@ export async function run(): Promise<BenchRow[]> {
 			await sleep(500);
 		}
 		let sent = 1;
+		for (const each of sides) each.expected = 1;
 		const warm = await makeDeliveries(sim, WARMUP);
 		const warmProblems: string[] = [];
-		for (const side of sides) {
-			const result = await sendBatch(side.url, warm);
-			warmProblems.push(...[...result.problems].map(([k, v]) => `${side.label}: ${k} ×${v}`));
+		for (const each of sides) {
+			const result = await sendAndExecute(rest, each, warm);
+			warmProblems.push(...[...result.problems].map(([k, v]) => `${each.label}: ${k} ×${v}`));
 		}
 		sent += WARMUP;
 		if (warmProblems.length) throw new Error(`warm-up deliveries were refused: ${warmProblems.join('; ')}`);
@@ -344,11 +365,11 @@ export async function run(): Promise<BenchRow[]> {
 			const deliveries = await makeDeliveries(sim, PER_ROUND);
 			// C U P | P C U | U P C | …: each side goes first, second and third equally often.
 			const order = sides.map((_, i) => sides[(i - (round % sides.length) + sides.length) % sides.length]);
-			for (const side of order) side.batches.push(await sendBatch(side.url, deliveries));
+			for (const each of order) each.batches.push(await sendAndExecute(rest, each, deliveries));
 			sent += PER_ROUND;
 			log(
 				`round ${round + 1}/${ROUNDS}: ` +
-					sides.map((side) => `${side.label} ${((side.batches[round].n / side.batches[round].wallMs) * 1000).toFixed(0)}/s`).join(', '),
+					sides.map((each) => `${each.label} ${((each.batches[round].n / each.batches[round].wallMs) * 1000).toFixed(0)}/s`).join(', '),
 			);
 		}
 		const measuredFetches = sim.counters.signingKeyFetches - fetchesAfterWarmup;
@@ -386,7 +407,7 @@ export async function run(): Promise<BenchRow[]> {
 		log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		return [
 			{
-				name: `deliveries/s: Lamina Trigger, confirmation off ÷ plain Webhook node (${U.n} each, ${CONCURRENCY} in flight)`,
+				name: `deliveries/s answered and executed: Lamina Trigger, confirmation off ÷ plain Webhook node (${U.n} each, ${CONCURRENCY} in flight)`,
 				ours: U.rate,
 				baseline: P.rate,
 				unit: '/s',
@@ -395,7 +416,7 @@ export async function run(): Promise<BenchRow[]> {
 				note: `ratio ${(U.rate / P.rate).toFixed(3)}; ${describe('unconfirmed', U)}, ${describe('plain', P)}; ${setting}`,
 			},
 			{
-				name: `deliveries/s: Lamina Trigger, confirmation on (default) ÷ plain Webhook node (${C.n} each)`,
+				name: `deliveries/s answered and executed: Lamina Trigger, confirmation on (default) ÷ plain Webhook node (${C.n} each)`,
 				ours: C.rate,
 				baseline: P.rate,
 				unit: '/s',
