@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureCachedTool, log, node24Env, PACKAGE_NAME } from './n8nCache';
-import { cleanEnv, runOk, spawnTracked, stopChild, tail } from './proc';
+import { cleanEnv, runOk, spawnLogged, stopChild, tail } from './proc';
 
 export const VERDACCIO_VERSION = '6.10.4';
 
@@ -72,31 +72,23 @@ export async function startLocalRegistry(options: { port: number; uplink?: boole
 	fs.writeFileSync(configFile, config(storage, options.port, !!options.uplink));
 	const url = `http://127.0.0.1:${options.port}`;
 	const logFile = options.logFile ?? path.join(storage, 'verdaccio.log');
-	const out = fs.createWriteStream(logFile, { flags: 'a' });
-	const child = spawnTracked(node.bin, [path.join(packageDir, 'bin', 'verdaccio'), '--config', configFile], {
+	const { child, recent, exitedHow } = spawnLogged(node.bin, [path.join(packageDir, 'bin', 'verdaccio'), '--config', configFile], {
 		cwd: storage,
 		env: node24Env(node, { VERDACCIO_STORAGE_PATH: path.join(storage, 'packages') }),
+		logFile,
+		keepChars: 8_000,
 	});
-	let recent = '';
-	const collect = (chunk: Buffer) => {
-		out.write(chunk);
-		recent = (recent + chunk.toString('utf8')).slice(-8_000);
-	};
-	child.stdout!.on('data', collect);
-	child.stderr!.on('data', collect);
-	let exited: string | undefined;
-	child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
 	const stop = async () => {
 		await stopChild(child, 5_000);
-		out.end();
 		fs.rmSync(storage, { recursive: true, force: true });
 	};
 
 	try {
 		const deadline = Date.now() + MINUTE;
 		for (;;) {
-			if (exited) throw new Error(`verdaccio ${exited} before it answered:\n${tail(recent, 20)}`);
-			if (Date.now() > deadline) throw new Error(`verdaccio did not answer ${url}/-/ping within 60 s:\n${tail(recent, 20)}`);
+			const how = exitedHow();
+			if (how) throw new Error(`verdaccio ${how} before it answered:\n${tail(recent(), 20)}`);
+			if (Date.now() > deadline) throw new Error(`verdaccio did not answer ${url}/-/ping within 60 s:\n${tail(recent(), 20)}`);
 			try {
 				const ping = await fetch(`${url}/-/ping`, { signal: AbortSignal.timeout(2_000) });
 				if (ping.ok) break;

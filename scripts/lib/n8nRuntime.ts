@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ensureN8n, log, node24Env, PACKAGE_NAME, type N8nInstall, type Node24 } from './n8nCache';
-import { cleanEnv, CommandError, processAlive, run, runOk, spawnTracked, stopChild, tail, type RunResult } from './proc';
+import { cleanEnv, CommandError, processAlive, run, runOk, spawnLogged, stopChild, tail, type RunResult } from './proc';
 
 export { cacheRoot, ensureN8n, ensureNode24, N8N_1X_VERSION, N8N_VERSION, NODE_VERSION, PACKAGE_NAME, resolveN8nVersion } from './n8nCache';
 export type { N8nInstall, Node24 } from './n8nCache';
@@ -415,37 +415,23 @@ export async function startN8nServer(
 	options: { readyTimeoutMs?: number; graceMs?: number; echo?: boolean } = {},
 ): Promise<N8nServer> {
 	const logFile = path.join(home.userFolder, 'n8n-server.log');
-	const out = fs.createWriteStream(logFile, { flags: 'a' });
-	const child = spawnTracked(home.install.node.bin, [home.install.bin, 'start'], { cwd: home.userFolder, env: home.env });
-	let recent = '';
-	const collect = (chunk: Buffer) => {
-		out.write(chunk);
-		recent = (recent + chunk.toString('utf8')).slice(-20_000);
-		if (options.echo) process.stdout.write(chunk);
-	};
-	child.stdout!.on('data', collect);
-	child.stderr!.on('data', collect);
-	let exited: string | undefined;
-	const exitedPromise = new Promise<string>((resolve) =>
-		child.once('exit', (code, signal) => {
-			exited = `exited with ${code ?? signal}`;
-			resolve(exited);
-		}),
-	);
+	const { child, recent, exitedHow, exited } = spawnLogged(home.install.node.bin, [home.install.bin, 'start'], {
+		cwd: home.userFolder,
+		env: home.env,
+		logFile,
+		echo: options.echo,
+	});
 	const stop = async () => {
 		await stopChild(child, options.graceMs ?? 10_000);
-		out.end();
 	};
 
 	const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
 	for (;;) {
-		if (exited) {
-			out.end();
-			throw new Error(`n8n start ${exited} before it was ready:\n${tail(recent, 30)}`);
-		}
+		const how = exitedHow();
+		if (how) throw new Error(`n8n start ${how} before it was ready:\n${tail(recent(), 30)}`);
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n start did not answer /healthz within ${(options.readyTimeoutMs ?? 90_000) / 1000} s:\n${tail(recent, 30)}`);
+			throw new Error(`n8n start did not answer /healthz within ${(options.readyTimeoutMs ?? 90_000) / 1000} s:\n${tail(recent(), 30)}`);
 		}
 		try {
 			// /healthz says 200 seconds before the REST routes exist (meanwhile they answer
@@ -458,7 +444,7 @@ export async function startN8nServer(
 		}
 		await new Promise((resolve) => setTimeout(resolve, 300));
 	}
-	return { url: home.url, pid: child.pid!, logFile, exited: exitedPromise, stop };
+	return { url: home.url, pid: child.pid!, logFile, exited, stop };
 }
 
 export interface Owner {

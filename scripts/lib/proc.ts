@@ -3,6 +3,7 @@
  * stop) also ends what they started (n8n starts a task-runner process of its own).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 
 export interface RunOptions {
 	cwd?: string;
@@ -101,6 +102,46 @@ export function spawnTracked(
 	live.add(child);
 	child.once('exit', () => live.delete(child));
 	return child;
+}
+
+/** A long-running child whose output goes to a log file, with the last of it kept for messages. */
+export interface LoggedChild {
+	child: ChildProcess;
+	/** The last output (at most `keepChars`), e.g. for "exited before it was ready" errors. */
+	recent(): string;
+	/** How it exited ("exited with 1"), once it has; undefined while it runs. */
+	exitedHow(): string | undefined;
+	/** Resolves with exitedHow() when it exits; the log file is closed then. */
+	exited: Promise<string>;
+}
+
+/** spawnTracked, with stdout and stderr appended to `logFile` (after `header`, if given). */
+export function spawnLogged(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string; header?: string; keepChars?: number; echo?: boolean },
+): LoggedChild {
+	const out = fs.createWriteStream(options.logFile, { flags: 'a' });
+	if (options.header) out.write(options.header);
+	const child = spawnTracked(command, args, { cwd: options.cwd, env: options.env });
+	const keep = options.keepChars ?? 20_000;
+	let recent = '';
+	const collect = (chunk: Buffer) => {
+		out.write(chunk);
+		recent = (recent + chunk.toString('utf8')).slice(-keep);
+		if (options.echo) process.stdout.write(chunk);
+	};
+	child.stdout!.on('data', collect);
+	child.stderr!.on('data', collect);
+	let how: string | undefined;
+	const exited = new Promise<string>((resolve) =>
+		child.once('exit', (code, signal) => {
+			how = `exited with ${code ?? signal}`;
+			out.end();
+			resolve(how);
+		}),
+	);
+	return { child, recent: () => recent, exitedHow: () => how, exited };
 }
 
 export async function run(command: string, args: string[], options: RunOptions): Promise<RunResult> {

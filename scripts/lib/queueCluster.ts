@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { freePort, n8nEnv, runN8nCli, type N8nHome, type N8nInstall } from './n8nRuntime';
-import { spawnTracked, stopChild, tail, killGroup } from './proc';
+import { spawnLogged, stopChild, tail, killGroup } from './proc';
 import { POSTGRES_DATABASE, POSTGRES_USER, type ServiceProcess } from './queueServices';
 
 export type Role = 'main' | 'worker' | 'webhook';
@@ -142,28 +142,13 @@ export class QueueCluster {
 		const ports = this.ports.get(name);
 		if (!ports) throw new Error(`no ports allocated for ${name}`);
 		const logFile = path.join(this.options.userFolder, `n8n-${name}.log`);
-		const out = fs.createWriteStream(logFile, { flags: 'a' });
-		out.write(`\n### ${new Date().toISOString()} starting n8n ${role}\n`);
 		const command = role === 'main' ? ['start'] : role === 'worker' ? ['worker', `--concurrency=${options.concurrency ?? 10}`] : ['webhook'];
-		const child = spawnTracked(this.options.install.node.bin, [this.options.install.bin, ...command], {
+		const { child, recent, exitedHow, exited } = spawnLogged(this.options.install.node.bin, [this.options.install.bin, ...command], {
 			cwd: this.options.userFolder,
 			env: this.env(name, role),
+			logFile,
+			header: `\n### ${new Date().toISOString()} starting n8n ${role}\n`,
 		});
-		let recent = '';
-		const collect = (chunk: Buffer) => {
-			out.write(chunk);
-			recent = (recent + chunk.toString('utf8')).slice(-20_000);
-		};
-		child.stdout!.on('data', collect);
-		child.stderr!.on('data', collect);
-		let exitedHow: string | undefined;
-		const exited = new Promise<string>((resolve) =>
-			child.once('exit', (code, signal) => {
-				exitedHow = `exited with ${code ?? signal}`;
-				out.end();
-				resolve(exitedHow);
-			}),
-		);
 		const url = `http://127.0.0.1:${ports.port}`;
 		const processInfo: QueueProcess = {
 			name,
@@ -185,10 +170,10 @@ export class QueueCluster {
 		const timeoutMs = options.readyTimeoutMs ?? 120_000;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			if (exitedHow) throw new Error(`n8n ${role} (${name}) ${exitedHow} before it was ready:\n${tail(recent, 30)}`);
+			if (exitedHow()) throw new Error(`n8n ${role} (${name}) ${exitedHow()} before it was ready:\n${tail(recent(), 30)}`);
 			if (Date.now() > deadline) {
 				await processInfo.stop(5_000);
-				throw new Error(`n8n ${role} (${name}) was not ready within ${timeoutMs / 1000} s:\n${tail(recent, 30)}`);
+				throw new Error(`n8n ${role} (${name}) was not ready within ${timeoutMs / 1000} s:\n${tail(recent(), 30)}`);
 			}
 			try {
 				const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
@@ -200,9 +185,9 @@ export class QueueCluster {
 		}
 		// A worker is ready once it listens to the queue; it says so in its log after the health server.
 		if (role === 'worker') {
-			while (!/n8n worker is now ready/.test(recent)) {
-				if (exitedHow) throw new Error(`n8n worker (${name}) ${exitedHow}:\n${tail(recent, 30)}`);
-				if (Date.now() > deadline) throw new Error(`n8n worker (${name}) never said it was ready:\n${tail(recent, 30)}`);
+			while (!/n8n worker is now ready/.test(recent())) {
+				if (exitedHow()) throw new Error(`n8n worker (${name}) ${exitedHow()}:\n${tail(recent(), 30)}`);
+				if (Date.now() > deadline) throw new Error(`n8n worker (${name}) never said it was ready:\n${tail(recent(), 30)}`);
 				await new Promise((resolve) => setTimeout(resolve, 200));
 			}
 		}
