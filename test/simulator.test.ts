@@ -616,11 +616,23 @@ describe('Lamina simulator: rate limit', () => {
 		await call(sim, 'GET', '/v1/apps');
 		const limited = await call(sim, 'GET', '/v1/apps');
 		expect(limited.status).toBe(429);
-		expect(limited.headers['retry-after']).toBe('1');
+		// A compressed window reports its reset to the millisecond, never more than the window.
+		const retryAfter = Number(limited.headers['retry-after']);
+		expect(retryAfter).toBeGreaterThan(0);
+		expect(retryAfter).toBeLessThanOrEqual(0.2);
+		expect(limited.headers['ratelimit-reset']).toBe(limited.headers['retry-after']);
 		await new Promise((resolve) => setTimeout(resolve, 220));
 		expect((await call(sim, 'GET', '/v1/apps')).status).toBe(200);
 		sim.setRateLimit(0);
 		for (let i = 0; i < 5; i++) expect((await call(sim, 'GET', '/v1/apps')).status).toBe(200);
+	});
+
+	it("reports RateLimit-Reset in whole seconds at Lamina's real minute", async () => {
+		sim.setRateLimit(3, 60_000);
+		const first = await call(sim, 'GET', '/v1/apps');
+		expect(first.headers['ratelimit-reset']).toBe('60');
+		expect(first.headers['ratelimit-limit']).toBe('3');
+		sim.setRateLimit(0);
 	});
 
 	it('does not limit storage paths', async () => {

@@ -30,6 +30,16 @@ export class RateLimiter {
 		return Number.isFinite(this.limit) && this.limit > 0;
 	}
 
+	/**
+	 * RateLimit-Reset and Retry-After: whole seconds, rounded up, as Lamina sends them for its minute.
+	 * A compressed window (tests make Lamina's minute a few seconds long) keeps the same precision
+	 * relative to the window: seconds with three decimals, so a 1-s window is not reported as "1" throughout.
+	 */
+	private resetSeconds(ms: number): number {
+		if (this.windowMs >= 60_000) return Math.max(1, Math.ceil(ms / 1000));
+		return Math.max(0.001, Math.ceil(ms) / 1000);
+	}
+
 	take(clientIp: string, now = Date.now()): RateDecision {
 		if (!this.enabled) return { allowed: true, headers: {}, retryAfterSeconds: 0 };
 		let window = this.windows.get(clientIp);
@@ -39,7 +49,7 @@ export class RateLimiter {
 		}
 		window.count += 1;
 		const allowed = window.count <= this.limit;
-		const resetSeconds = Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
+		const resetSeconds = this.resetSeconds(window.startedAt + this.windowMs - now);
 		const headers: Record<string, string> = {
 			'RateLimit-Limit': String(this.limit),
 			'RateLimit-Remaining': String(Math.max(0, this.limit - window.count)),

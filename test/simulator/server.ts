@@ -108,6 +108,7 @@ function createHandler(sim: SimState, limiter: RateLimiter, faults: FaultList) {
 				const decision = limiter.take(req.socket.remoteAddress ?? 'unknown');
 				for (const [header, value] of Object.entries(decision.headers)) res.setHeader(header, value);
 				if (!decision.allowed) {
+					sim.counters.rateLimited += 1;
 					const seconds = decision.retryAfterSeconds;
 					return sendError(ctx, 429, 'RATE_LIMITED', `Rate limit exceeded, retry in ${seconds} s`, { retryAfter: seconds });
 				}
@@ -153,7 +154,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		},
 		apps: new Map(fixtureApps().map((app) => [app.appId, app])),
 		behaviours: new Map<string, Partial<AppBehaviour>>([[APPS.fails, { fail: FAILING_APP_ERROR }]]),
-		counters: { requests: {}, runsStarted: 0, signingKeyFetches: 0, uploads: 0 },
+		counters: { requests: {}, runsStarted: 0, rateLimited: 0, signingKeyFetches: 0, uploads: 0 },
 		requestLog: [],
 		timers,
 		runs: new RunStore({ timers, baseUrl: () => sim.url, onTerminal: (run) => deliverWebhook(run) }),
@@ -200,6 +201,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 			// In place: callers may hold the counters object.
 			for (const key of Object.keys(sim.counters.requests)) delete sim.counters.requests[key];
 			sim.counters.runsStarted = 0;
+			sim.counters.rateLimited = 0;
 			sim.counters.signingKeyFetches = 0;
 			sim.counters.uploads = 0;
 			sim.requestLog.length = 0;

@@ -241,6 +241,8 @@ export interface LoggedRequest {
 export interface SimCounters {
 	requests: Record<string, number>;
 	runsStarted: number;
+	/** API requests answered 429 by the rate limit (not injected faults). */
+	rateLimited: number;
 	signingKeyFetches: number;
 	uploads: number;
 }

@@ -12,7 +12,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/LaminaApi.credentials';
 import { readShortBody } from './bodyGuard';
-import { cancelSignalOf, pause, throwIfCancelled } from './cancellation';
+import { cancelledError, cancelSignalOf, pause, throwIfCancelled } from './cancellation';
 import { describeLaminaError } from './laminaError';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
 import { decideRetry, parseRetryAfter } from './retryPolicy';
@@ -41,6 +41,13 @@ export interface LaminaRequest {
 	 * read and parsed as usual. `timeoutMs` bounds only the wait for the headers then.
 	 */
 	stream?: boolean;
+	/** A long-poll: its answer (and so its RateLimit-* headers) may come minutes later. */
+	heldOpen?: boolean;
+	/**
+	 * How long Lamina may keep answering 429 before this request fails (default 10 minutes). A 429
+	 * is a pacing signal: the request waits for the window and goes again, without using an attempt.
+	 */
+	rateLimitPatienceMs?: number;
 	headers?: Record<string, string>;
 }
 
@@ -52,6 +59,7 @@ export interface LaminaResponse<T> {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_RATE_LIMIT_PATIENCE_MS = 10 * 60_000;
 
 /** The credential's base URL without trailing slashes, or a clear error naming the field. */
 export function normaliseBaseUrl(raw: unknown): string | undefined {
@@ -115,11 +123,24 @@ export async function laminaRequest<T = unknown>(
 	const maxAttempts = request.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
 	const pacer = rateLimitPacer(baseUrl);
 	const signal = cancelSignalOf(this);
+	const patienceMs = request.rateLimitPatienceMs ?? DEFAULT_RATE_LIMIT_PATIENCE_MS;
+	/** When Lamina first answered this request with 429. */
+	let refusedSince: number | undefined;
 
 	for (let attempt = 1; ; attempt++) {
-		await pacer.beforeRequest((ms) => pause(this, ms, request.itemIndex));
+		const slot = await pacer.acquire({
+			signal,
+			cancelled: () => cancelledError(this, request.itemIndex),
+			heldOpen: request.heldOpen === true || request.stream === true,
+			front: refusedSince !== undefined,
+		});
 		// Nothing is sent once the execution is stopped (items still queued for a slot included).
-		throwIfCancelled(this, request.itemIndex);
+		try {
+			throwIfCancelled(this, request.itemIndex);
+		} catch (error) {
+			pacer.unanswered(slot);
+			throw error;
+		}
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
@@ -150,16 +171,31 @@ export async function laminaRequest<T = unknown>(
 		if (request.stream && response && response.statusCode >= 300) {
 			response.body = await readShortBody(response.body, signal);
 		}
+		const retryAfterSeconds = response
+			? (parseRetryAfter(headerOf(response.headers, 'retry-after')) ??
+				parseRetryAfter((response.body as IDataObject | undefined)?.retryAfter))
+			: undefined;
+		if (response) {
+			pacer.answered(slot, response.statusCode, response.headers, retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000);
+		} else {
+			pacer.unanswered(slot);
+		}
 		throwIfCancelled(this, request.itemIndex);
-		if (response) pacer.afterResponse(response.statusCode, response.headers);
 		if (response && (response.statusCode < 300 || request.acceptStatuses?.includes(response.statusCode))) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
 
 		const body = response?.body;
-		const retryAfterSeconds =
-			parseRetryAfter(response?.headers?.['retry-after']) ??
-			parseRetryAfter((body as IDataObject | undefined)?.retryAfter);
+		// A 429 means Lamina did not take the request: it waits in the pacer for the window and goes
+		// again (a run-starting POST too), for as long as the request's patience allows.
+		if (response?.statusCode === 429) {
+			refusedSince ??= Date.now();
+			if (Date.now() - refusedSince < patienceMs) {
+				attempt -= 1;
+				if (retryAfterSeconds === undefined) pacer.pauseFor(1_000);
+				continue;
+			}
+		}
 		const decision = decideRetry({
 			attempt,
 			maxAttempts,
@@ -169,8 +205,7 @@ export async function laminaRequest<T = unknown>(
 			retryableFlag: (body as IDataObject | undefined)?.retryable === true,
 			networkErrorCode: response ? undefined : networkErrorCode(failure),
 		});
-		if (decision.retry) {
-			if (response?.statusCode === 429) pacer.pauseFor(decision.delayMs);
+		if (decision.retry && response?.statusCode !== 429) {
 			await pause(this, decision.delayMs, request.itemIndex);
 			continue;
 		}
@@ -184,6 +219,7 @@ export async function laminaRequest<T = unknown>(
 			attempts: attempt,
 			redirectTo: redirectTarget(response, options.url),
 			requestPath: requestPathOf(options),
+			rateLimitedForMs: refusedSince === undefined ? undefined : Date.now() - refusedSince,
 		});
 		// Not `code`: NodeApiError would swap our message for its generic one for codes like ECONNREFUSED.
 		const errorResponse: JsonObject = {

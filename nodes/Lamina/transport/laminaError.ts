@@ -16,6 +16,8 @@ export interface LaminaFailure {
 	redirectTo?: string;
 	/** The path and query that was asked for, to tell which base URL a redirect points at. */
 	requestPath?: string;
+	/** A 429: how long Lamina kept refusing this request before the node gave up. */
+	rateLimitedForMs?: number;
 }
 
 export interface DescribedLaminaError {
@@ -173,9 +175,12 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 			advice = 'Fix the inputs named above and run the node again.';
 			break;
 		case statusCode === 429:
-			message = `Lamina's rate limit was reached${tried}`;
+			message =
+				failure.rateLimitedForMs !== undefined
+					? `Lamina kept refusing this request for its rate limit (for ${Math.round(failure.rateLimitedForMs / 1000)} s)`
+					: `Lamina's rate limit was reached${tried}`;
 			advice =
-				'Lamina allows about 100 requests a minute. Lower "Concurrency", or split the items with Loop Over Items and a Wait node.';
+				'The node paces itself to Lamina’s limit (about 100 requests a minute per IP) and waits as long as Max Wait Time for it. Something else is using the same limit: other workflows or processes calling Lamina from this IP. Run fewer at once, or raise Max Wait Time.';
 			break;
 		default:
 			message = `Lamina is unavailable right now (HTTP ${statusCode}${lamina ? `: ${lamina}` : ''})${tried}`;
