@@ -135,11 +135,9 @@ export async function laminaRequest<T = unknown>(
 			front: refusedSince !== undefined,
 		});
 		// Nothing is sent once the execution is stopped (items still queued for a slot included).
-		try {
-			throwIfCancelled(this, request.itemIndex);
-		} catch (error) {
+		if (cancelSignalOf(this)?.aborted) {
 			pacer.unanswered(slot);
-			throw error;
+			throw cancelledError(this, request.itemIndex);
 		}
 		const options: IHttpRequestOptions = {
 			method: request.method,
