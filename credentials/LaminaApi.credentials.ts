@@ -85,6 +85,15 @@ export class LaminaApi implements ICredentialType {
 				},
 			})),
 			{
+				// Lamina's list answers `{ data: [...] }`; a website or captive portal answering 200 has no `data`.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'data',
+					value: undefined,
+					message: `This Base URL answers, but not as Lamina's API (no Lamina JSON came back; a website or a captive portal may answer there). Set Base URL to ${DEFAULT_BASE_URL} unless Lamina gave you another address.`,
+				},
+			},
+			{
 				type: 'responseCode',
 				properties: {
 					value: 401,

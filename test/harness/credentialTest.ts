@@ -9,6 +9,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { Engine } from './engine';
 
+/** lodash's `get` for a dotted key, as n8n's credentials tester reads a rule's key. */
+function get(value: unknown, key: string): unknown {
+	return key.split('.').reduce<unknown>((current, part) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined), value);
+}
+
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
 	message: string;
@@ -54,7 +59,16 @@ export async function testCredential(
 	const result = await testEngine.run([
 		{ name: 'Test', type: 'test.credentialTest', parameters: {}, credentials: { [type]: { id: 'c', name: 'c' } } },
 	]);
-	if (!result.error) return { status: 'OK', message: 'Connection tested successfully' };
+	if (!result.error) {
+		// As n8n's credentials tester: a rule on the success body turns a 2xx into an error.
+		const json = result.items[0]?.json as unknown;
+		for (const rule of test.rules ?? []) {
+			if (rule.type === 'responseSuccessBody' && get(json, rule.properties.key) === rule.properties.value) {
+				return { status: 'Error', message: rule.properties.message };
+			}
+		}
+		return { status: 'OK', message: 'Connection tested successfully' };
+	}
 
 	const httpCode = Number(result.error.httpCode ?? (result.error as { cause?: { response?: { status?: number } } }).cause?.response?.status);
 	for (const rule of test.rules ?? []) {

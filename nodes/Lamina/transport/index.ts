@@ -179,6 +179,9 @@ export async function laminaRequest<T = unknown>(
 			pacer.unanswered(slot);
 		}
 		throwIfCancelled(this, request.itemIndex);
+		if (response && response.statusCode < 300 && !request.stream && !isJsonBody(response.body)) {
+			throw notLaminaError(this, baseUrl, response, request.itemIndex);
+		}
 		if (response && (response.statusCode < 300 || request.acceptStatuses?.includes(response.statusCode))) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
@@ -236,6 +239,30 @@ export async function laminaRequest<T = unknown>(
 		if (described.requestId) error.context.requestId = described.requestId;
 		throw error;
 	}
+}
+
+/** Lamina answers JSON: an object or array (an empty body is tolerated), never a page of text. */
+function isJsonBody(body: unknown): boolean {
+	if (body === undefined || body === null || body === '') return true;
+	return typeof body === 'object' && !(body instanceof Uint8Array);
+}
+
+/** A 2xx that is not Lamina's JSON: a website, a captive portal or a proxy answers at the Base URL. */
+function notLaminaError(context: LaminaContext, baseUrl: string, response: FullResponse, itemIndex?: number): NodeApiError {
+	const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim();
+	const what = /html/i.test(contentType) ? `a web page (${contentType})` : `something other than JSON (${contentType || 'no content type'})`;
+	const error = new NodeApiError(
+		context.getNode(),
+		{ message: 'not Lamina', laminaCode: 'NOT_LAMINA_API' },
+		{
+			message: `The Base URL ${baseUrl} answered with ${what}, not Lamina's API`,
+			description: `Set Base URL to ${DEFAULT_BASE_URL} (or the API address Lamina gave you) in the Lamina API credential. A website, a captive portal or a proxy's sign-in page answers there now.`,
+			httpCode: String(response.statusCode),
+			itemIndex,
+		},
+	);
+	error.context.laminaCode = 'NOT_LAMINA_API';
+	return error;
 }
 
 /** Lamina wraps successful bodies as `{ data }`; a few endpoints do not. */
