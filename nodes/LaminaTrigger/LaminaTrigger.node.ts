@@ -9,10 +9,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { CredentialRejection } from '../Lamina/transport/credentialRejection';
 import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
 import { shapeRun } from '../Lamina/shared/runShape';
 import type { LaminaRun } from '../Lamina/shared/types';
 import { confirmRun, runIsOfApp } from './confirmRun';
+import { PROBLEM_KEY, rejectedCredentialError, reportRejectedCredential } from './credentialProblem';
 import {
 	AcceptedDeliveries,
 	deliveryKey,
@@ -23,7 +25,7 @@ import {
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
 const acceptedHere = new AcceptedDeliveries(10_000);
-/** Deliveries being confirmed with Lamina right now (per trigger). */
+/** Runs whose delivery is being confirmed with Lamina right now (per trigger). */
 const confirming = new Set<string>();
 
 /**
@@ -140,7 +142,11 @@ export class LaminaTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const verified = this.getNodeParameter('verifySignature', true) as boolean;
+		const trigger = triggerOf(this);
 		const received = await receiveLaminaDelivery.call(this, verified);
+		if ('credentialRejection' in received) {
+			return reportRejectedCredential(this, trigger, received.credentialRejection, received.runId);
+		}
 		if (!received.ok) return received.response;
 		const confirm = this.getNodeParameter('confirmRuns', true) as boolean;
 		const statuses = this.getNodeParameter('statuses', []) as string[];
@@ -160,24 +166,23 @@ export class LaminaTrigger implements INodeType {
 
 		// "Listen for test event" takes whatever it is sent, so a delivery can be tried again.
 		const manual = this.getMode() === 'manual';
-		const trigger = triggerOf(this);
-		const key = deliveryKey(received.run.runId, received.run.status);
-		if (!manual) {
-			if (acceptedHere.has(trigger, key) || hasSeenDelivery(this.getWorkflowStaticData('node'), key)) {
-				return answerDelivery(this, 200, { received: true, duplicate: true });
-			}
-			// A repeat that arrives while the first is still being confirmed is asked to come again.
-			if (confirming.has(`${trigger}|${key}`)) {
-				return answerDelivery(this, 503, { error: 'This delivery is being confirmed with Lamina; send it again later' });
-			}
+		const runId = received.run.runId;
+		const seen = (key: string) =>
+			!manual && (acceptedHere.has(trigger, key) || hasSeenDelivery(this.getWorkflowStaticData('node'), key));
+		// A retry of a delivery accepted already is answered without asking Lamina again.
+		if (seen(deliveryKey(runId, received.run.status))) return answerDelivery(this, 200, { received: true, duplicate: true });
+		// A repeat that arrives while the first is still being confirmed is asked to come again.
+		if (!manual && confirming.has(`${trigger}|${runId}`)) {
+			return answerDelivery(this, 503, { error: 'This delivery is being confirmed with Lamina; send it again later' });
 		}
 
 		let run = received.run;
 		let appId = received.appId;
 		if (confirm) {
-			confirming.add(`${trigger}|${key}`);
+			confirming.add(`${trigger}|${runId}`);
 			try {
-				const confirmation = await confirmRun.call(this, received.run.runId);
+				const confirmation = await confirmRun.call(this, runId);
+				if ('credentialRejection' in confirmation) return reportRejectedCredential(this, trigger, confirmation.credentialRejection, runId);
 				if (!confirmation.ok) return answerDelivery(this, confirmation.status, { error: confirmation.reason });
 				run = confirmation.run;
 				const ignored = statusFilteredOut(run.status);
@@ -189,7 +194,7 @@ export class LaminaTrigger implements INodeType {
 					appId = matched.appId ?? appId;
 				}
 			} finally {
-				confirming.delete(`${trigger}|${key}`);
+				confirming.delete(`${trigger}|${runId}`);
 			}
 		} else {
 			const ignored = statusFilteredOut(run.status);
@@ -199,7 +204,13 @@ export class LaminaTrigger implements INodeType {
 			}
 		}
 
-		const workflowData = [this.helpers.returnJsonArray([shapeRun(run, appId)])];
+		// Keyed by the status Lamina confirmed: a body saying another status is still this delivery.
+		const key = deliveryKey(runId, run.status);
+		if (seen(key)) return answerDelivery(this, 200, { received: true, duplicate: true });
+		const shaped = shapeRun(run, appId);
+		// Only webhook() puts a problem in an item; a run's body can't make execute() report one.
+		delete shaped[PROBLEM_KEY];
+		const workflowData = [this.helpers.returnJsonArray([shaped])];
 		if (manual) return { workflowData };
 		acceptedHere.add(trigger, key);
 		// Recorded with what this process accepted lately, and answered here rather than by n8n: n8n
@@ -214,12 +225,15 @@ export class LaminaTrigger implements INodeType {
 
 	/**
 	 * The first step of the execution a delivery started: passes the run on, and records nothing
-	 * (`webhook()` did). An execution saves its static data whole as it ends, from a copy taken
-	 * when it was queued, so executions ending together on different queue-mode workers would
-	 * overwrite each other's deliveries (measured: 10 of 20 kept; README, "Lamina Trigger").
+	 * (`webhook()` did); or fails with the problem webhook() hands it (a rejected credential). An
+	 * execution saves its static data whole as it ends, from a copy taken when it was queued, so
+	 * executions ending together on different queue-mode workers would overwrite each other's
+	 * deliveries (measured: 10 of 20 kept; README, "Lamina Trigger").
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
+		const problem = items[0]?.json[PROBLEM_KEY] as (CredentialRejection & { runId: string }) | undefined;
+		if (problem) throw rejectedCredentialError(this, problem);
 		return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];
 	}
 }

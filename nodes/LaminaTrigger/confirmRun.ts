@@ -7,10 +7,22 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import { laminaRequest, unwrapData } from '../Lamina/transport';
+import {
+	credentialKeyOf,
+	forgetRejection,
+	laminaCodeOf,
+	recentRejection,
+	rememberRejection,
+	type CredentialRejection,
+} from '../Lamina/transport/credentialRejection';
 import { normaliseRun } from '../Lamina/shared/runShape';
 import type { LaminaRun } from '../Lamina/shared/types';
 
-export type Confirmation = { ok: true; run: LaminaRun } | { ok: false; status: number; reason: string };
+export type Confirmation =
+	| { ok: true; run: LaminaRun }
+	| { ok: false; status: number; reason: string }
+	/** Lamina refuses the trigger's own credential: no delivery can be confirmed until it is fixed. */
+	| { ok: false; credentialRejection: CredentialRejection };
 
 /** Lamina waits 15 s for an answer: the confirmation must fit well within it. */
 const CONFIRM_TIMEOUT_MS = 8_000;
@@ -19,15 +31,25 @@ const CONFIRM_ATTEMPTS = 2;
 const MAX_APP_PAGES = 10;
 
 export async function confirmRun(this: IWebhookFunctions, runId: string): Promise<Confirmation> {
+	const credentialKey = await credentialKeyOf(this);
+	const rejected = recentRejection(credentialKey);
+	if (rejected) return { ok: false, credentialRejection: rejected };
 	try {
 		const response = await laminaRequest.call(this, {
 			method: 'GET',
 			path: `/v1/runs/${encodeURIComponent(runId)}`,
 			subject: `run "${runId}"`,
-			acceptStatuses: [403, 404],
+			acceptStatuses: [401, 403, 404],
 			timeoutMs: CONFIRM_TIMEOUT_MS,
 			maxAttempts: CONFIRM_ATTEMPTS,
 		});
+		// 401 is about the key, whatever the run; 403 and 404 are about this run (below).
+		if (response.statusCode === 401) {
+			const rejection = { httpCode: 401, laminaCode: laminaCodeOf(response.body), during: `confirming run ${runId}`, at: Date.now() };
+			rememberRejection(credentialKey, rejection);
+			return { ok: false, credentialRejection: rejection };
+		}
+		forgetRejection(credentialKey);
 		if (response.statusCode === 403 || response.statusCode === 404) {
 			return {
 				ok: false,

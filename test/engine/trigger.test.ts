@@ -180,3 +180,13 @@ test('with verification and confirmation off, an unsigned call is accepted (the 
 		.description.properties.find((p) => p.name === 'unverifiedWarning');
 	expect(warning).toMatchObject({ type: 'notice', displayOptions: { show: { verifySignature: [false] } } });
 });
+
+test('with Verify Signature off, a body that is not a JSON object (null, a list, a number, a string) gets 400 and starts nothing', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode({ verifySignature: false, confirmRuns: false }));
+	for (const raw of ['null', '[]', '[{"runId": "run_x"}]', '42', '"run_x"', 'not json']) {
+		const answer = await post(endpoint.url, raw, {});
+		expect({ raw, ...answer }).toEqual({ raw, status: 400, body: { error: 'Body is not a JSON object' } });
+	}
+	await endpoint.settled();
+	expect(endpoint.executions).toHaveLength(0);
+});

@@ -46,19 +46,38 @@ test('Lamina answering 403 for the run is refused the same way', async () => {
 
 test('the execution gets the run as Lamina reports it, not as the delivery’s body says', async () => {
 	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
-	const runId = await runWithWebhook(ctx, endpoint);
-	expect(endpoint.executions).toHaveLength(1);
-	expect(endpoint.executions[0][0].json).toMatchObject({ runId, status: 'completed', appId: 'app_portrait' });
+	// A run whose own delivery has not reached the trigger (it has no webhook).
+	const { items } = await ctx.engine.run([runAppJsonNode('app_portrait', '{"Prompt": "x"}', { waitMode: 'none' })]);
+	const runId = items[0].json.runId as string;
+	await until(() => (ctx.sim.getRun(runId) as IDataObject).status === 'completed', 'the run to complete');
 
-	// Same run, a body with other outputs (genuinely signed: Lamina's body, but not its current word).
+	// A body with another status and outputs (genuinely signed: Lamina's body, but not its current word).
 	const real = ctx.sim.getRun(runId) as IDataObject;
 	const altered = JSON.stringify({ data: { ...real, status: 'failed', outputs: [] } });
 	const answer = await post(`${endpoint.url}?laminaAppId=app_portrait`, altered, ctx.sim.signWebhook(altered));
-	expect(answer.status).toBe(200);
+	expect(answer).toEqual({ status: 200, body: { received: true } });
 	await endpoint.settled();
-	const second = endpoint.executions[1]?.[0].json;
-	expect(second).toMatchObject({ runId, status: 'completed' });
-	expect(second.outputs).toEqual(real.outputs);
+	expect(endpoint.executions).toHaveLength(1);
+	const started = endpoint.executions[0][0].json;
+	expect(started).toMatchObject({ runId, status: 'completed', appId: 'app_portrait' });
+	expect(started.outputs).toEqual(real.outputs);
+});
+
+test('deliveries are de-duplicated by the status Lamina confirms, not the one the body says', async () => {
+	endpoint = await startTriggerEndpoint(ctx.engine, triggerNode());
+	const runId = await runWithWebhook(ctx, endpoint);
+	expect(endpoint.executions).toHaveLength(1);
+
+	// The same run again, in a signed body that says it failed: still the delivery accepted above.
+	const real = ctx.sim.getRun(runId) as IDataObject;
+	const altered = JSON.stringify({ data: { ...real, status: 'failed', outputs: [] } });
+	const answer = await post(endpoint.url, altered, ctx.sim.signWebhook(altered));
+	expect(answer).toEqual({ status: 200, body: { received: true, duplicate: true } });
+	await endpoint.settled();
+	expect(endpoint.executions).toHaveLength(1);
+	const seen = (endpoint.staticData['node:Lamina Trigger'] as IDataObject).seenDeliveries as string[];
+	expect(seen.at(-1)).toBe(`${runId}:completed`);
+	expect(seen).not.toContain(`${runId}:failed`);
 });
 
 test('Only These Apps decides by what Lamina says, not by the unsigned laminaAppId in the URL', async () => {

@@ -34,6 +34,8 @@ test('the resume call is verified like the trigger: forged is refused, genuine g
 	try {
 		const result = await ctx.engine.run([node]);
 		const runId = result.items[0].json.runId as string;
+		// What n8n loads from its database and hands to the resume call.
+		endpoint.waitingExecution = result.run.data;
 
 		const forgedBody = JSON.stringify({ data: { runId, status: 'completed', outputs: [] } });
 		const forged = await post(endpoint.url, forgedBody, { ...ctx.sim.signWebhook(forgedBody), 'X-Lamina-Webhook-Signature': '00'.repeat(64) });
@@ -118,4 +120,40 @@ test('with no free custom data key, Wait for Webhook refuses before any run star
 
 	const roomForTwo = await ctx.engine.run([customDataNode(8), node]);
 	expect(roomForTwo.status).toBe('waiting');
+});
+
+test('a signed call for the waited run that has not ended is refused (400) and the execution keeps waiting', async () => {
+	ctx.sim.setAppBehaviour('app_caption', { durationMs: 1500 });
+	try {
+		const { resume, runId } = await waitingRunApp('app_caption', '{"Topic": "tea"}');
+		const runningBody = JSON.stringify({ data: { runId, status: 'running', outputs: [] } });
+		const running = await post(ctx.sim.runs.get(runId)!.webhookUrl!, runningBody, ctx.sim.signWebhook(runningBody));
+		expect(running).toEqual({ status: 400, body: { error: `Run ${runId} is running: this execution resumes when the run has ended` } });
+		expect(resume.executions).toHaveLength(0);
+
+		await until(() => ctx.sim.webhookDeliveries.some((d) => d.runId === runId && d.status === 200), 'the resume call');
+		expect(resume.executions).toHaveLength(1);
+		expect(resume.executions[0][0].json).toMatchObject({ runId, status: 'completed' });
+	} finally {
+		ctx.sim.setAppBehaviour('app_caption', { durationMs: 150 });
+	}
+});
+
+test('without the waited run ID in the execution’s custom data, no signed call resumes it', async () => {
+	ctx.sim.setAppBehaviour('app_caption', { durationMs: 1500 });
+	try {
+		const { resume, runId } = await waitingRunApp('app_caption', '{"Topic": "tea"}');
+		// The execution as n8n would load it had its custom data been lost.
+		const waiting = JSON.parse(JSON.stringify(resume.waitingExecution)) as NonNullable<typeof resume.waitingExecution>;
+		delete waiting.resultData.metadata;
+		resume.waitingExecution = waiting;
+
+		const otherBody = JSON.stringify({ data: { runId: 'run_someone_else', status: 'completed', outputs: [] } });
+		const other = await post(ctx.sim.runs.get(runId)!.webhookUrl!, otherBody, ctx.sim.signWebhook(otherBody));
+		expect(other.status).toBe(403);
+		expect(other.body.error).toMatch(/does not know which run it waits for/);
+		expect(resume.executions).toHaveLength(0);
+	} finally {
+		ctx.sim.setAppBehaviour('app_caption', { durationMs: 150 });
+	}
 });

@@ -13,8 +13,10 @@ export interface TriggerEndpoint {
 	responses: Array<{ status: number; body: unknown }>;
 	/** The workflow's static data as n8n's database holds it. */
 	readonly staticData: IDataObject;
-	/** Resolves when every execution started so far has ended. */
+	/** Resolves when every execution started so far has ended; rejects with the first that failed. */
 	settled(): Promise<void>;
+	/** Waits until every execution started so far has ended, and hands over (and forgets) the errors of those that failed. */
+	failedExecutions(): Promise<Error[]>;
 	/** Lets running executions end (as n8n does when it shuts down), then stops listening. */
 	close(): Promise<void>;
 	/**
@@ -159,8 +161,11 @@ export async function startTriggerEndpoint(
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	const settled = async () => {
+	const ended = async () => {
 		while (running.size) await Promise.all(running);
+	};
+	const settled = async () => {
+		await ended();
 		if (failures.length) throw failures[0];
 	};
 	endpoint = {
@@ -171,6 +176,10 @@ export async function startTriggerEndpoint(
 			return copy(database);
 		},
 		settled,
+		failedExecutions: async () => {
+			await ended();
+			return failures.splice(0);
+		},
 		close: async () => {
 			await settled();
 			await new Promise<void>((resolve) => {

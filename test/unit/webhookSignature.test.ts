@@ -1,4 +1,4 @@
-import { verifyLaminaDelivery } from '../../nodes/Lamina/shared/webhookSignature';
+import { checkDeliveryForm, parseDeliveryBody, verifyLaminaDelivery } from '../../nodes/Lamina/shared/webhookSignature';
 import { makeEd25519Key, signDelivery } from '../support/ed25519';
 
 const key = makeEd25519Key();
@@ -50,4 +50,18 @@ test('a body that is not JSON is refused with 400', () => {
 test('the legacy executionId counts as the run id', () => {
 	const legacy = JSON.stringify({ data: { executionId: 'run_1', status: 'completed' } });
 	expect(check(headers({}, legacy), legacy).ok).toBe(true);
+});
+
+test.each(['null', '[]', '42', '"text"', 'true', 'not json', ''])('a body of %p is not a delivery', (raw) => {
+	expect(parseDeliveryBody(Buffer.from(raw))).toBeUndefined();
+});
+
+test('the form of a delivery is checked without any key: a genuine one passes, with the message to verify', () => {
+	const form = checkDeliveryForm({ rawBody: Buffer.from(body), headers: headers(), nowSeconds: now });
+	expect(form).toMatchObject({ ok: true, runId: 'run_1' });
+	expect(form.ok && form.message.toString()).toBe(`${now}.${body}`);
+	// A signature by a key nobody knows still has a valid form: only the keys can tell.
+	const other = headers({ 'x-lamina-webhook-signature': 'ab'.repeat(64) });
+	expect(checkDeliveryForm({ rawBody: Buffer.from(body), headers: other, nowSeconds: now }).ok).toBe(true);
+	expect(checkDeliveryForm({ rawBody: Buffer.from(body), headers: headers({}, body, now - 301), nowSeconds: now })).toMatchObject({ ok: false, status: 401 });
 });

@@ -55,24 +55,32 @@ export function signatureMatches(
 	});
 }
 
+/** A delivery's body parsed: a JSON object, or undefined for anything else (`null`, a list, not JSON). */
+export function parseDeliveryBody(rawBody: Buffer): Record<string, unknown> | undefined {
+	try {
+		const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export type DeliveryForm =
+	| { ok: true; runId: string; body: Record<string, unknown>; message: Buffer; signatureHex: string }
+	| { ok: false; status: 400 | 401; reason: string };
+
 /**
- * Checks one delivery: JSON body, headers present, timestamp within 300 s either way, an
- * Ed25519 signature over the exact bytes received, and Request-Id equal to the body's run id.
+ * Everything about a delivery but the signature itself: JSON body, headers present, timestamp
+ * within 300 s either way, a 64-byte hex signature, Request-Id equal to the body's run id.
+ * Checked before any key is fetched, so a call that can't be Lamina's costs Lamina no request.
  */
-export function verifyLaminaDelivery(input: {
+export function checkDeliveryForm(input: {
 	rawBody: Buffer;
 	headers: Record<string, unknown>;
-	keys: LaminaSigningKey[];
 	nowSeconds: number;
-}): DeliveryCheck {
-	let body: Record<string, unknown>;
-	try {
-		const parsed: unknown = JSON.parse(input.rawBody.toString('utf8'));
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-		body = parsed as Record<string, unknown>;
-	} catch {
-		return { ok: false, status: 400, reason: 'Body is not a JSON object' };
-	}
+}): DeliveryForm {
+	const body = parseDeliveryBody(input.rawBody);
+	if (!body) return { ok: false, status: 400, reason: 'Body is not a JSON object' };
 
 	const signature = header(input.headers, SIGNATURE_HEADER);
 	const timestamp = header(input.headers, TIMESTAMP_HEADER);
@@ -88,15 +96,26 @@ export function verifyLaminaDelivery(input: {
 	if (!/^[0-9a-fA-F]{128}$/.test(signature)) {
 		return { ok: false, status: 401, reason: 'Signature is not 64 bytes of hex' };
 	}
-	const message = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), input.rawBody]);
-	if (!signatureMatches(message, signature, input.keys)) {
-		return { ok: false, status: 401, reason: 'Signature does not verify', signatureFailed: true };
-	}
-
 	const run = (body.data ?? body) as Record<string, unknown>;
-	const runId = String(run.runId ?? run.executionId ?? '');
+	const runId = String(run?.runId ?? run?.executionId ?? '');
 	if (runId !== requestId) {
 		return { ok: false, status: 401, reason: 'Request-Id does not match the run in the body' };
 	}
-	return { ok: true, runId, body };
+	const message = Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), input.rawBody]);
+	return { ok: true, runId, body, message, signatureHex: signature };
+}
+
+/** Checks one delivery: its form (above), then an Ed25519 signature over the exact bytes received. */
+export function verifyLaminaDelivery(input: {
+	rawBody: Buffer;
+	headers: Record<string, unknown>;
+	keys: LaminaSigningKey[];
+	nowSeconds: number;
+}): DeliveryCheck {
+	const form = checkDeliveryForm(input);
+	if (!form.ok) return form;
+	if (!signatureMatches(form.message, form.signatureHex, input.keys)) {
+		return { ok: false, status: 401, reason: 'Signature does not verify', signatureFailed: true };
+	}
+	return { ok: true, runId: form.runId, body: form.body };
 }

@@ -1,6 +1,6 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { answerDelivery, receiveLaminaDelivery } from '../../transport/delivery';
+import { answerDelivery, answerRejectedCredential, receiveLaminaDelivery } from '../../transport/delivery';
 import { isTerminal } from '../../shared/runShape';
 import { errorItem } from '../perItem';
 import { runItem, WAITED_RUN_KEY } from './common';
@@ -20,7 +20,8 @@ function waitedRunId(context: IWebhookFunctions): string | undefined {
 /**
  * Run App's "Wait for Webhook": Lamina calls the execution's signed resume URL when the run
  * ends. The call is verified exactly like a Lamina Trigger delivery, and must carry the run this
- * execution waits for; a refused call is answered 401/400/403 and the execution keeps waiting.
+ * execution waits for (as its custom data names it), ended; a refused call is answered
+ * 401/400/403 (503 when Lamina's signing key can't be fetched now) and the execution keeps waiting.
  *
  * n8n resumes a waiting node without running it again (it passes on what this returns), so a
  * failed or cancelled run can't stop the execution here: it comes out as the same error item
@@ -28,13 +29,24 @@ function waitedRunId(context: IWebhookFunctions): string | undefined {
  */
 export async function resumeRunApp(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const received = await receiveLaminaDelivery.call(this, true);
+	if ('credentialRejection' in received) return answerRejectedCredential(this, received.credentialRejection, received.runId);
 	if (!received.ok) return received.response;
 	const { run } = received;
 	const expected = waitedRunId(this);
-	if (expected !== undefined && run.runId !== expected) {
+	// Without the waited run ID any run Lamina signed, anyone's, would resume this execution.
+	if (expected === undefined) {
+		this.logger.warn(`Lamina webhook: the waiting execution has no ${WAITED_RUN_KEY} in its custom data, so the call for run ${String(run.runId)} was refused`, {
+			node: this.getNode().name,
+		});
+		return answerDelivery(this, 403, { error: `This execution does not know which run it waits for (no ${WAITED_RUN_KEY} in its custom data)` });
+	}
+	if (run.runId !== expected) {
 		return answerDelivery(this, 403, { error: `This execution waits for another run than ${String(run.runId)}` });
 	}
-	if (isTerminal(run) && run.status !== 'completed') {
+	if (!isTerminal(run)) {
+		return answerDelivery(this, 400, { error: `Run ${expected} is ${String(run.status)}: this execution resumes when the run has ended` });
+	}
+	if (run.status !== 'completed') {
 		return { workflowData: [[errorItem(runFailedError(this, run, 0), 0)]] };
 	}
 	const simplify = this.getNodeParameter('simplify', false) as boolean;
