@@ -5,6 +5,10 @@
  * the simulator, imports a credential pointing at it and the workflows in examples/, starts
  * n8n on 127.0.0.1 and prints where to log in. Runs until Ctrl-C, then stops everything.
  *
+ * The examples are written for real users (credential "Lamina account", App left to pick from the
+ * list); they are imported filled for the simulator: its credential, apps and inputs
+ * (`SIMULATOR_FILLS` in lib/workflows.ts, applied by loadWorkflow).
+ *
  *   --headless   instead of starting the editor, run each example workflow with
  *                `n8n execute` and print what the Lamina nodes put out; exit 1 on failure
  *   --full       (headless) print every item in full
@@ -72,6 +76,7 @@ async function prepare(): Promise<{ home: N8nHome; sim: Simulator; workflows: Wo
 	// Rate limiting off: someone clicking around the editor should not meet 429s from the demo.
 	const sim = await startLaminaSimulator({ rateLimitPerMinute: 0 });
 	await importCredentials(home, [{ ...SIM_CREDENTIAL, type: 'laminaApi', data: { apiKey: sim.apiKey, baseUrl: sim.url } }]);
+	// Filled for the simulator: the examples' placeholder credential and empty App fields.
 	const workflows = exampleFiles().map((file) => loadWorkflow(file));
 	assertDistinctIds(workflows);
 	await importWorkflows(home, workflows);

@@ -234,7 +234,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Get App returns app_portrait (Portrait Studio)',
 				verify: ({ items }) => {
-					const app = one(items('Get Portrait Studio App'), 'Get Portrait Studio App');
+					const app = one(items('Get One App'), 'Get One App');
 					assert.equal(app.appId, 'app_portrait');
 					assert.equal(app.name, 'Portrait Studio');
 				},
@@ -242,7 +242,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Get App lists its parameters by exact name (including "Model  Ethnicity")',
 				verify: ({ items }) => {
-					const app = one(items('Get Portrait Studio App'), 'Get Portrait Studio App');
+					const app = one(items('Get One App'), 'Get One App');
 					assert.deepEqual(
 						(app.parameters as Json[]).map((p) => p.name),
 						['Prompt', 'Location', 'Style', 'Model  Ethnicity', 'Reference Image'],
@@ -252,7 +252,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Style keeps the label "Standard " with its trailing space (options, default, input guide)',
 				verify: ({ items }) => {
-					const app = one(items('Get Portrait Studio App'), 'Get Portrait Studio App');
+					const app = one(items('Get One App'), 'Get One App');
 					const style = param(app, 'Style');
 					assert.deepEqual(style.options, ['Standard ', 'Cinematic', 'Film Noir']);
 					assert.equal(style.default, 'Standard ');
@@ -264,7 +264,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Get App shows the outputs Hero Image (image) and Caption (text)',
 				verify: ({ items }) => {
-					const app = one(items('Get Portrait Studio App'), 'Get Portrait Studio App');
+					const app = one(items('Get One App'), 'Get One App');
 					assert.deepEqual(
 						(app.outputs as Json[]).map((o) => [o.label, o.type]),
 						[
@@ -277,7 +277,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Input guide: Prompt must be supplied; Location (has a default) need not',
 				verify: ({ items }) => {
-					const app = one(items('Get Portrait Studio App'), 'Get Portrait Studio App');
+					const app = one(items('Get One App'), 'Get One App');
 					const guide = app.inputGuide as Json[];
 					assert.equal(guide.find((g) => g.name === 'Prompt')?.mustSupply, true);
 					assert.equal(guide.find((g) => g.name === 'Location')?.mustSupply, false);
@@ -286,14 +286,14 @@ export const E2E_CASES: E2eCase[] = [
 		],
 	},
 	{
-		name: 'run-portrait-studio',
-		workflow: 'examples/run-portrait-studio.json',
+		name: 'run-an-app',
+		workflow: 'examples/run-an-app.json',
 		expect: 'success',
 		checks: [
 			{
 				label: 'Run App waits for the run and returns it completed, with Hero Image and Caption',
 				verify: ({ items }) => {
-					const run = one(items('Run Portrait Studio'), 'Run Portrait Studio');
+					const run = one(items('Run App'), 'Run App');
 					assert.equal(run.status, 'completed');
 					assert.equal(run.appId, 'app_portrait');
 					assert.match(String((run.outputsByLabel as Json)['Hero Image']), /^https?:\/\//);
@@ -303,7 +303,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Lamina received the inputs by exact name, "Standard " with its trailing space, one run only',
 				verify: ({ items, sim }) => {
-					const runId = one(items('Run Portrait Studio'), 'Run Portrait Studio').runId as string;
+					const runId = one(items('Run App'), 'Run App').runId as string;
 					const received = sim.runs.get(runId);
 					assert.ok(received, `the simulator has no run ${runId}`);
 					assert.deepEqual(received.inputs, {
@@ -448,10 +448,10 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Run App (app_video) with Files as Inputs completes, its Video output downloaded as binary',
 				verify: ({ run, items, n8nMajor }) => {
-					const result = one(items('Run Product Video'), 'Run Product Video');
+					const result = one(items('Run App With a File'), 'Run App With a File');
 					assert.equal(result.status, 'completed');
 					assert.equal(result.appId, 'app_video');
-					const binary = binaryOf(run, 'Run Product Video');
+					const binary = binaryOf(run, 'Run App With a File');
 					assert.deepEqual(Object.keys(binary), ['Video']);
 					assertSimOutputFile(binary.Video, 'mp4', 'Video', n8nMajor);
 				},
@@ -459,7 +459,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: "Lamina got the run's Product Image as the asset URL of the uploaded file, Duration as given",
 				verify: ({ items, sim }) => {
-					const runId = one(items('Run Product Video'), 'Run Product Video').runId as string;
+					const runId = one(items('Run App With a File'), 'Run App With a File').runId as string;
 					const received = sim.runs.get(runId);
 					assert.ok(received, `the simulator has no run ${runId}`);
 					assert.equal(received.appId, 'app_video');
@@ -475,7 +475,7 @@ export const E2E_CASES: E2eCase[] = [
 					const uploads = [...sim.uploadedAssets.entries()].filter(([, asset]) => asset.filename === 'product-photo.png');
 					assert.equal(uploads.length, 1, `${uploads.length} uploads named product-photo.png`);
 					const [assetId, asset] = uploads[0];
-					const runId = one(items('Run Product Video'), 'Run Product Video').runId as string;
+					const runId = one(items('Run App With a File'), 'Run App With a File').runId as string;
 					assert.equal(assetOfInput(sim, sim.runs.get(runId)?.inputs['Product Image']).assetId, assetId);
 					assert.equal(asset.contentType, 'image/png');
 					const file = binaryOf(run, 'Convert to File').data;
@@ -496,7 +496,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Get Workflow: Product Video reads "2 inputs → Upscale → Animate → 1 output", its steps in running order, no problems',
 				verify: ({ items }) => {
-					const workflow = one(items('Get Product Video Workflow'), 'Get Product Video Workflow');
+					const workflow = one(items('Get App Steps'), 'Get App Steps');
 					assert.equal(workflow.appId, 'app_video');
 					assert.equal(workflow.summary, '2 inputs → Upscale → Animate → 1 output');
 					assert.deepEqual((workflow.inputs as Json[]).map((n) => n.label), ['Product Image', 'Duration']);
@@ -511,7 +511,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: "Get Workflow carries Lamina's graph (nodes, edges) exactly as the simulator serves it",
 				verify: ({ items }) => {
-					const workflow = one(items('Get Product Video Workflow'), 'Get Product Video Workflow');
+					const workflow = one(items('Get App Steps'), 'Get App Steps');
 					const served = appWorkflow(fixtureApps().find((app) => app.appId === 'app_video')!);
 					assert.deepEqual(workflow.nodes, served.nodes);
 					assert.deepEqual(workflow.edges, served.edges);
@@ -520,7 +520,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'Run App with Include Progress: completed, with a timeline from queued through Upscale and Animate to completed, Video ready once',
 				verify: ({ items }) => {
-					const run = one(items('Run Product Video With Progress'), 'Run Product Video With Progress');
+					const run = one(items('Run App With Progress'), 'Run App With Progress');
 					assert.equal(run.status, 'completed');
 					assert.match(String((run.outputsByLabel as Json).Video), /^https?:\/\/.+\.mp4$/);
 					assertTimeline(run.progress, ['Upscale', 'Animate'], ['Video']);
@@ -529,7 +529,7 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'The wait was one request: one GET /v1/runs/{id}/stream for the run, no /wait, no Get Run',
 				verify: ({ items, sim }) => {
-					const runId = one(items('Run Product Video With Progress'), 'Run Product Video With Progress').runId as string;
+					const runId = one(items('Run App With Progress'), 'Run App With Progress').runId as string;
 					assert.deepEqual(runRequests(sim, runId), ONE_STREAM);
 				},
 			},
@@ -540,7 +540,7 @@ export const E2E_CASES: E2eCase[] = [
 					assert.equal(row.pipeline, '2 inputs → Upscale → Animate → 1 output');
 					assert.match(String(row.timeline), /^0(\.\d+)? s (queued|running) · .* s completed \(Video ready\)$/);
 					assert.equal(typeof row.totalSeconds, 'number');
-					assert.match(String(row.video), /\.mp4$/);
+					assert.match(String(row.firstOutput), /\.mp4$/);
 				},
 			},
 		],

@@ -67,7 +67,7 @@ function customRegistryFeature(home: N8nHome): string {
 	return feature;
 }
 const NODE_TYPES = [`${PACKAGE_NAME}.lamina`, `${PACKAGE_NAME}.laminaTrigger`];
-const RUN_WORKFLOW = 'examples/run-portrait-studio.json';
+const RUN_WORKFLOW = 'examples/run-an-app.json';
 const MINUTE = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
