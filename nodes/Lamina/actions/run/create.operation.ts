@@ -18,7 +18,17 @@ import type { LaminaApp } from '../../shared/types';
 import type { AppFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
-import { checkedInputs, checkFileInputs, inputValues, readInputs, type FileInput, type FileInputsOption } from './runInputs';
+import {
+	checkedInputs,
+	checkFileInputs,
+	inputValues,
+	markedUnknownToDefinition,
+	readInputs,
+	unknownToDefinition,
+	type FileInput,
+	type FileInputsOption,
+	type GivenInputs,
+} from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
@@ -359,7 +369,11 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 	}
 }
 
-/** Everything that can be checked without starting a run: app, inputs, options. */
+/**
+ * Everything that can be checked without starting a run: app, inputs, options. A refusal of
+ * something the app definition doesn't list (an input, an option label, an output) is checked
+ * against a fresh definition first: a cached one may predate the app's latest change.
+ */
 async function prepareRun(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -369,6 +383,19 @@ async function prepareRun(
 	const appId = getAppId.call(this, itemIndex);
 	const read = readInputs.call(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
+	try {
+		return prepareFor.call(this, app, read, itemIndex, options);
+	} catch (error) {
+		const refusal = asNodeError(this, error, itemIndex);
+		if (!unknownToDefinition(refusal)) throw refusal;
+		// A failed lookup leaves the refusal as it was.
+		const fresh = await fetchApp.refreshStale(appId, itemIndex).catch(() => undefined);
+		if (!fresh) throw refusal;
+		return prepareFor.call(this, fresh, read, itemIndex, options);
+	}
+}
+
+function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, itemIndex: number, options: CreateOptions): PreparedRun {
 	const given = inputValues.call(this, read, app, itemIndex);
 	const files = checkFileInputs.call(this, app, given, options.fileInputs, itemIndex);
 	// A file counts as the input's value; its asset URL is known only after the upload.
@@ -401,10 +428,12 @@ async function prepareRun(
 		const known = (app.outputs ?? []).map((output) => output.label);
 		const unknown = known.length ? wanted.filter((label) => !known.some((k) => k.toLowerCase() === label.toLowerCase())) : [];
 		if (unknown.length) {
-			throw new NodeOperationError(this.getNode(), `"${unknown[0]}" is not an output of "${app.name}"`, {
-				description: `Only These Outputs takes labels from: ${known.map((k) => `"${k}"`).join(', ')}.`,
-				itemIndex,
-			});
+			throw markedUnknownToDefinition(
+				new NodeOperationError(this.getNode(), `"${unknown[0]}" is not an output of "${app.name}"`, {
+					description: `Only These Outputs takes labels from: ${known.map((k) => `"${k}"`).join(', ')}.`,
+					itemIndex,
+				}),
+			);
 		}
 		body.outputs = wanted;
 	}
