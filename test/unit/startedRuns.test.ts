@@ -1,4 +1,5 @@
 import { startedRunsNotes, withoutRerunAdvice } from '../../nodes/Lamina/actions/run/startedRuns';
+import { describeUncertainStart, startMayHaveHappened } from '../../nodes/Lamina/transport/laminaError';
 
 describe('startedRunsNotes', () => {
 	const runs = [
@@ -36,5 +37,50 @@ describe('withoutRerunAdvice', () => {
 		['', ''],
 	])('%s', (description, expected) => {
 		expect(withoutRerunAdvice(description)).toBe(expected);
+	});
+});
+
+describe('startMayHaveHappened', () => {
+	test.each([
+		[{ statusCode: 500 }, true],
+		[{ statusCode: 502 }, true],
+		[{ statusCode: 504 }, true],
+		[{ networkErrorCode: 'ECONNRESET' }, true],
+		[{ networkErrorCode: 'ETIMEDOUT' }, true],
+		[{ networkErrorCode: 'ECONNABORTED' }, true],
+		[{}, true],
+		[{ statusCode: 503 }, false],
+		[{ statusCode: 429 }, false],
+		[{ statusCode: 400 }, false],
+		[{ statusCode: 401 }, false],
+		[{ statusCode: 302 }, false],
+		[{ networkErrorCode: 'ECONNREFUSED' }, false],
+		[{ networkErrorCode: 'ENOTFOUND' }, false],
+	])('%j → %s', (failure, expected) => {
+		expect(startMayHaveHappened(failure)).toBe(expected);
+	});
+});
+
+describe('describeUncertainStart', () => {
+	const sentAt = Date.parse('2026-03-01T12:00:30.250Z');
+
+	test('says how to check (a minute before the request, by app) and keeps Lamina’s references', () => {
+		const described = describeUncertainStart({
+			message: 'Lamina is unavailable right now (HTTP 500)',
+			description: 'This is on Lamina’s side and usually passes. Run the node again in a minute. (Code: INTERNAL_ERROR · Request ID: r1)',
+			appId: 'app_portrait',
+			sentAt,
+		});
+		expect(described.since).toBe('2026-03-01T11:59:30.000Z');
+		expect(described.message).toBe('Lamina is unavailable right now (HTTP 500); the run may have started');
+		expect(described.description).toContain('Run → Get Many, Filters App ID "app_portrait" and Since 2026-03-01T11:59:30.000Z (no Status filter)');
+		expect(described.description).toMatch(/\(Code: INTERNAL_ERROR · Request ID: r1\)$/);
+		expect(described.description).not.toMatch(/run the node again/i);
+	});
+
+	test('without an app (a brief), only the time', () => {
+		const described = describeUncertainStart({ message: 'x', description: 'no reference', sentAt });
+		expect(described.description).toContain('Filters Since 2026-03-01T11:59:30.000Z (no Status filter)');
+		expect(described.description).toMatch(/listed\.$/);
 	});
 });

@@ -7,6 +7,7 @@ import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
 import { DEFAULT_MAX_WAIT_SECONDS, includeProgressOption, maxWaitOption, progressTimeline, runItem } from '../run/common';
 import type { RunBatch } from '../run/runBatch';
+import { sendStart } from '../run/startedRuns';
 import { runFailedError, waitForRun } from '../run/waitForRun';
 
 const show = { resource: ['content'], operation: ['create'] };
@@ -196,15 +197,17 @@ export async function execute(
 	batch: RunBatch,
 ): Promise<IDataObject | undefined> {
 	if (batch.failed) return undefined;
-	const data = await laminaData.call(this, {
-		method: 'POST',
-		path: '/v1/content/create',
-		body: prepared.body,
-		// It may start a run: repeated only when Lamina surely did not accept it.
-		startsRun: true,
-		subject: prepared.appId ? `app "${prepared.appId}"` : undefined,
-		itemIndex,
-	});
+	const data = await sendStart(this, itemIndex, prepared.appId, () =>
+		laminaData.call(this, {
+			method: 'POST',
+			path: '/v1/content/create',
+			body: prepared.body,
+			// It may start a run: repeated only when Lamina surely did not accept it.
+			startsRun: true,
+			subject: prepared.appId ? `app "${prepared.appId}"` : undefined,
+			itemIndex,
+		}),
+	);
 	const answer = readContentAnswer(data);
 	if (answer.kind !== 'run') return contentResultItem(answer, prepared.brief);
 	batch.runs.add(itemIndex, answer.runId, answer.runStatus);

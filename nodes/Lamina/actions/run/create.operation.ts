@@ -31,6 +31,7 @@ import {
 } from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
 import { RunBatch } from './runBatch';
+import { sendStart } from './startedRuns';
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
 	includeProgressOption,
@@ -336,15 +337,17 @@ interface PreparedRun {
  */
 async function startRun(this: IExecuteFunctions, batch: RunBatch, run: PreparedRun, itemIndex: number, fetchApp: AppFetcher) {
 	const post = (body: IDataObject) =>
-		laminaData.call(this, {
-			method: 'POST',
-			path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
-			qs: run.qs,
-			body,
-			startsRun: true,
-			subject: `app "${run.app.appId}"`,
-			itemIndex,
-		});
+		sendStart(this, itemIndex, run.app.appId, () =>
+			laminaData.call(this, {
+				method: 'POST',
+				path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
+				qs: run.qs,
+				body,
+				startsRun: true,
+				subject: `app "${run.app.appId}"`,
+				itemIndex,
+			}),
+		);
 	// Files become asset URLs just before the start; a retry below sends the same ones again.
 	const assets: Record<string, string> = {};
 	if (run.files.length) {

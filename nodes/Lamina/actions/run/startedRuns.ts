@@ -4,10 +4,13 @@
  * to collect them, and an item's own error (Continue On Fail) carries its run. Run App, Wait for
  * Run and Create from Brief all account for their runs here.
  */
-import type { IDataObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
+import { describeUncertainStart, startMayHaveHappened } from '../../transport/laminaError';
 import { isTerminal, outputsByLabel } from '../../shared/runShape';
 import type { LaminaRun } from '../../shared/types';
+import { asNodeError } from '../perItem';
 
 export type NodeError = NodeApiError | NodeOperationError;
 
@@ -115,5 +118,35 @@ export class StartedRuns {
 		error.description = [description, ...notes].filter(Boolean).join('\n');
 		error.context.runs = runs.map((run): IDataObject => ({ item: run.itemIndex, runId: run.runId, status: run.status ?? null }));
 		return error;
+	}
+}
+
+/**
+ * Sends a request that starts a run. A failure that leaves open whether Lamina started it (a
+ * server error, a reset, a timeout) says so and how to check; it is never simply "run it again".
+ */
+export async function sendStart<T>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	appId: string | undefined,
+	send: () => Promise<T>,
+): Promise<T> {
+	const sentAt = Date.now();
+	try {
+		return await send();
+	} catch (error) {
+		const failure = asNodeError(context, error, itemIndex);
+		if (failure instanceof NodeApiError && !failure.context.mayHaveStarted) {
+			const statusCode = failure.httpCode ? Number(failure.httpCode) : undefined;
+			const networkErrorCode = statusCode === undefined ? (failure.context.laminaCode as string | undefined) : undefined;
+			if (startMayHaveHappened({ statusCode, networkErrorCode })) {
+				const uncertain = describeUncertainStart({ message: failure.message, description: failure.description ?? '', appId, sentAt });
+				failure.message = uncertain.message;
+				failure.description = uncertain.description;
+				failure.context.mayHaveStarted = true;
+				failure.context.since = uncertain.since;
+			}
+		}
+		throw failure;
 	}
 }
