@@ -1,6 +1,7 @@
 /**
  * Starting runs: a start that may or may not have started a run (a 500 after the request was
  * sent, a reset, a timeout) says so and how to check, and is never a blind "run it again".
+ * And a user's Webhook URL goes to Lamina exactly as given.
  */
 import { laminaNode } from '../harness/engine';
 import { useSimulator } from '../support/context';
@@ -59,4 +60,11 @@ describe('a start that may have started a run', () => {
 		const { error } = await ctx.engine.run([node]);
 		expect(error?.description).toMatch(/Filters App ID "app_caption" and Since/);
 	});
+});
+
+test('Options → Webhook URL goes to Lamina exactly as given', async () => {
+	const webhookUrl = 'http://127.0.0.1:9/lamina/in?token=abc&b=2';
+	const { items, error } = await ctx.engine.run([runAppJsonNode('app_portrait', '{"Prompt": "x"}', { waitMode: 'none', options: { webhookUrl } })]);
+	expect(error).toBeUndefined();
+	expect(ctx.sim.runs.get(items[0].json.runId as string)?.webhookUrl).toBe(webhookUrl);
 });

@@ -301,13 +301,6 @@ function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: 
 	}
 }
 
-/** Lamina's webhook body names no app: tag the URL so a Lamina Trigger can filter and report it. */
-export function tagWebhookUrl(webhookUrl: string, appId: string): string {
-	const url = new URL(webhookUrl);
-	url.searchParams.set('laminaAppId', appId);
-	return url.toString();
-}
-
 interface CreateOptions {
 	concurrency?: number;
 	downloadOutputs?: boolean;
@@ -426,7 +419,8 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 				itemIndex,
 			});
 		}
-		qs.webhook = tagWebhookUrl(webhookUrl, app.appId);
+		// The user's URL as given: whatever receives it may match or sign it exactly.
+		qs.webhook = webhookUrl;
 	}
 	const body: IDataObject = { inputs: inputs as IDataObject };
 	const wanted = (options.outputs ?? '').split(',').map((label) => label.trim()).filter(Boolean);
