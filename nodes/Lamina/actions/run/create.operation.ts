@@ -8,6 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
+import { cancelSignalOf } from '../../transport/cancellation';
 import { isHttpUrl } from '../../shared/inputValidation';
 import { downloadOutputsAsBinary } from '../../transport/download';
 import { uploadBinaryAsAsset } from '../../transport/upload';
@@ -320,6 +321,8 @@ interface PreparedRun {
 	given: Record<string, unknown>;
 	body: IDataObject;
 	qs: IDataObject;
+	/** Wait for Completion: Lamina's 429s are waited out for as long as Max Wait Time (else the default). */
+	rateLimitPatienceMs?: number;
 }
 
 /**
@@ -339,6 +342,9 @@ async function startRun(this: IExecuteFunctions, batch: RunBatch, run: PreparedR
 				startsRun: true,
 				subject: `app "${run.app.appId}"`,
 				itemIndex,
+				// Still queued for a slot when another item failed the node: never sent, nothing started.
+				unsentSignal: cancelSignalOf(batch.waiting),
+				rateLimitPatienceMs: run.rateLimitPatienceMs,
 			}),
 		);
 	// Files become asset URLs just before the start; a retry below sends the same ones again.
@@ -437,7 +443,11 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 		}
 		body.outputs = wanted;
 	}
-	return { app, files, given, body, qs };
+	const waiting = this.getNodeParameter('waitMode', itemIndex, 'wait') === 'wait';
+	const rateLimitPatienceMs = waiting
+		? (this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number) * 1000
+		: undefined;
+	return { app, files, given, body, qs, rateLimitPatienceMs };
 }
 
 /**
