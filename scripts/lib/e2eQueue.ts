@@ -771,11 +771,12 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** `median 1090 MB (1071–1111 MB over 3 runs)`. */
+/** `median 1090 MB (1071 MB–1111 MB over 3 runs)`, or `1090 MB` for one run. */
 function peaksOf(runs: Measured[]): string {
 	if (!runs.length) return '?';
 	const peaks = runs.map((m) => m.peakMb);
-	return `median ${fmt(median(peaks))} (${fmt(Math.min(...peaks))}–${fmt(Math.max(...peaks))} over ${peaks.length} run${peaks.length === 1 ? '' : 's'})`;
+	if (peaks.length === 1) return fmt(peaks[0]);
+	return `median ${fmt(median(peaks))} (${fmt(Math.min(...peaks))}–${fmt(Math.max(...peaks))} over ${peaks.length} runs)`;
 }
 
 /**
@@ -882,7 +883,7 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 		);
 		if (mode === 'filesystem') {
 			await checks.check(
-				() => `in filesystem mode, the 200 MB output does not need 200 MB of worker memory (median peak ${large.length && small ? fmt(median(large.map((m) => m.peakMb)) - small.peakMb) : '?'} above the small run’s)`,
+				() => `in filesystem mode, the 200 MB output does not need 200 MB of worker memory (${samples > 1 ? 'median peak' : 'peak'} ${large.length && small ? fmt(median(large.map((m) => m.peakMb)) - small.peakMb) : '?'} above the small run’s)`,
 				() => {
 					assert.ok(large.length && small, 'not measured');
 					const ours = median(large.map((m) => m.peakMb));
