@@ -96,6 +96,15 @@ function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimApp
 }
 
 async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: LaminaSimulator, simApps: SimAppSummary[]) {
+	testCase.setup?.(sim);
+	try {
+		await runCaseAndCheck(home, testCase, id, sim, simApps);
+	} finally {
+		testCase.teardown?.(sim);
+	}
+}
+
+async function runCaseAndCheck(home: N8nHome, testCase: E2eCase, id: string, sim: LaminaSimulator, simApps: SimAppSummary[]) {
 	const result = await executeWorkflow(home, id, { timeoutMs: EXECUTE_TIMEOUT_MS });
 	const seconds = (result.durationMs / 1000).toFixed(1);
 	const prefix = `${testCase.name} ›`;
