@@ -111,7 +111,7 @@ test('starts still queued for a slot when another item fails the node are never 
 	const { error } = await ctx.engine.run([node], { input });
 
 	expect(error?.message).toMatch(/failed: Model crashed/);
-	const listed = (error?.context.runs as Array<{ runId: string }>) ?? [];
+	const listed = (error?.context?.runs as Array<{ runId: string }>) ?? [];
 	const sent = () => ctx.sim.counters.requests['POST /v1/apps/:appId/runs'] ?? 0;
 	const sentWhenThrown = sent();
 	expect(listed).toHaveLength(ctx.sim.counters.runsStarted);
