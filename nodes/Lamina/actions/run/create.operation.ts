@@ -43,7 +43,7 @@ import {
 	WAITED_APP_KEY,
 	WAITED_RUN_KEY,
 } from './common';
-import { runFailedError, waitForRun } from './waitForRun';
+import { runFailedError } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['create'] };
 
@@ -521,16 +521,11 @@ export async function execute(
 				const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
 				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 				const timeline = progressTimeline(options.includeProgress);
-				const { run: finished, timedOut } = await waitForRun.call(batch.waiting, queued.runId, {
+				const { run: finished, timedOut } = await batch.wait(itemIndex, queued.runId, {
 					maxWaitMs: maxWaitSeconds * 1000,
-					itemIndex,
 					pollIntervalMs: run.app.modality === 'video' ? 12_000 : 4_000,
-					// Once another item failed the node, nobody reads this result: stop asking.
-					stopWhen: () => batch.failed,
 					timeline,
-					onSeen: (seen) => batch.runs.seen(itemIndex, seen),
 				});
-				batch.runs.seen(itemIndex, finished);
 				if (batch.failed) return;
 				if (isTerminal(finished) && finished.status !== 'completed') {
 					throw runFailedError(this, finished, itemIndex, timeline);

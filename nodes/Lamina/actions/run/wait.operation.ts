@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { requireRunId } from './runId';
 import { includeProgressOption, maxWaitOption, progressTimeline, runIdField, runItem, simplifyOption } from './common';
 import type { RunBatch } from './runBatch';
-import { runFailedError, waitForRun } from './waitForRun';
+import { runFailedError } from './waitForRun';
 
 /** Runs awaited at the same time unless Options → Concurrent Waits says otherwise. */
 export const DEFAULT_CONCURRENT_WAITS = 10;
@@ -50,14 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, runId:
 	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex) as number;
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await waitForRun.call(batch.waiting, runId, {
-		maxWaitMs: maxWaitSeconds * 1000,
-		itemIndex,
-		timeline,
-		stopWhen: () => batch.failed,
-		onSeen: (seen) => batch.runs.seen(itemIndex, seen),
-	});
-	batch.runs.seen(itemIndex, run);
+	const { run, timedOut } = await batch.wait(itemIndex, runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });
 	if (!timedOut && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return runItem(run, {
 		simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
