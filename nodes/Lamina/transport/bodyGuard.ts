@@ -18,6 +18,8 @@ export interface BodyBounds {
 	deadline?: number;
 	/** Asked at every check: true ends the reading. */
 	stopWhen?: () => boolean;
+	/** Called the moment reading is stopped, before the body is let go (to abort its request). */
+	onStop?: () => void;
 }
 
 export type StopReason = 'stalled' | 'cancelled' | 'deadline' | 'stopped';
@@ -51,6 +53,7 @@ export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | 
 	 */
 	let failWaiting: ((reason: BodyStopped) => void) | undefined;
 	const stopWith = (reason: BodyStopped) => {
+		if (!stoppedBy) bounds.onStop?.();
 		stoppedBy ??= reason;
 		failWaiting?.(stoppedBy);
 	};
