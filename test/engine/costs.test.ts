@@ -120,6 +120,7 @@ describe('Run App → Options → Max Credits per Run', () => {
 	test('the estimate is cached with the app definition: a second execution asks Lamina for neither', async () => {
 		const app = pricedApp(2);
 		await ctx.engine.run([ceilingNode(app.appId, { maxCreditsPerRun: 10 })]);
+		expect(ctx.sim.counters.requests['POST /v1/apps/:appId/estimate']).toBe(1);
 		ctx.sim.resetCounters();
 		const { status } = await ctx.engine.run([ceilingNode(app.appId, { maxCreditsPerRun: 10 })]);
 		expect(status).toBe('success');
@@ -131,10 +132,15 @@ describe('Run App → Options → Max Credits per Run', () => {
 	test('a refusal resting on an estimate from an earlier execution is checked against a fresh one (the balance was topped up)', async () => {
 		const app = pricedApp(4);
 		ctx.sim.setBalance(3);
-		expect((await ctx.engine.run([ceilingNode(app.appId, { maxCreditsPerRun: 10 })])).status).toBe('error');
+		const refused = await ctx.engine.run([ceilingNode(app.appId, { maxCreditsPerRun: 10 })]);
+		expect(refused.error?.message).toMatch(/can't afford/);
+		expect(starts()).toBe(0);
 		ctx.sim.setBalance(100);
+		ctx.sim.resetCounters();
 		const { status } = await ctx.engine.run([ceilingNode(app.appId, { maxCreditsPerRun: 10 })]);
 		expect(status).toBe('success');
+		// The cached estimate said "can't afford": asked again before refusing.
+		expect(ctx.sim.counters.requests['POST /v1/apps/:appId/estimate']).toBe(1);
 		expect(ctx.sim.balance).toBe(96);
 	});
 
