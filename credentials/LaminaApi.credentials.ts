@@ -49,6 +49,15 @@ export class LaminaApi implements ICredentialType {
 			description:
 				'Leave as is unless Lamina gave you another address (for example a staging server or a local simulator)',
 		},
+		{
+			displayName: 'Workspace ID',
+			name: 'workspaceId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. ws_...',
+			description:
+				"Optional: the workspace this key must belong to (sent as x-workspace-id). Lamina refuses every request when the key is another workspace's, so a key pasted from the wrong workspace is caught by the credential test.",
+		},
 	];
 
 	/**
@@ -62,17 +71,27 @@ export class LaminaApi implements ICredentialType {
 		const laminaOrigin = originOf(String(credentials.baseUrl || DEFAULT_BASE_URL).trim());
 		const target = originOf(requestOptions.baseURL ?? requestOptions.url) ?? originOf(requestOptions.url);
 		if (target !== undefined && target !== laminaOrigin) return requestOptions;
+		const workspaceId = typeof credentials.workspaceId === 'string' ? credentials.workspaceId.trim() : '';
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') },
+			headers: {
+				...requestOptions.headers,
+				'x-api-key': String(credentials.apiKey ?? ''),
+				...(workspaceId ? { 'x-workspace-id': workspaceId } : {}),
+			},
 		};
 	}
 
+	/**
+	 * GET /v1/account: who the key is, and a 403 when it is not the Workspace ID's. Declarative,
+	 * because n8n uses a credential's `test` before any node's `testedBy`, and a function test gets
+	 * only n8n's legacy request helper (no authenticate, no redirect guard): so no fallback to
+	 * GET /v1/apps on a server without it; its 404 message says what that means.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
-			url: '/v1/apps',
-			qs: { limit: 1 },
+			url: '/v1/account',
 			// Lamina's API never redirects; following one would carry the key to another host.
 			disableFollowRedirect: true,
 		},
@@ -87,7 +106,7 @@ export class LaminaApi implements ICredentialType {
 				},
 			})),
 			{
-				// Lamina's list answers `{ data: [...] }`; a website or captive portal answering 200 has no `data`.
+				// Lamina answers `{ data: {...} }`; a website or captive portal answering 200 has no `data`.
 				type: 'responseSuccessBody' as const,
 				properties: {
 					key: 'data',
@@ -107,14 +126,15 @@ export class LaminaApi implements ICredentialType {
 				type: 'responseCode' as const,
 				properties: {
 					value: 403,
-					message: 'This API key cannot access the workspace. Use a key from the right Lamina workspace.',
+					message:
+						"This API key is not the Workspace ID's: Lamina refused it for that workspace. Use a key created in that workspace, or clear Workspace ID to use the key's own workspace.",
 				},
 			},
 			{
 				type: 'responseCode' as const,
 				properties: {
 					value: 404,
-					message: `No Lamina API at this Base URL. Use ${DEFAULT_BASE_URL} unless Lamina gave you another address.`,
+					message: `No Lamina API at this Base URL (GET /v1/account was not found). Use ${DEFAULT_BASE_URL} unless Lamina gave you another address. (A Lamina server older than the account endpoint answers this too; the node's operations still work there.)`,
 				},
 			},
 		] as unknown as IAuthenticateRuleResponseCode[],

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account';
 import * as app from './actions/app';
 import * as asset from './actions/asset';
 import * as content from './actions/content';
@@ -41,7 +42,7 @@ export class Lamina implements INodeType {
 		version: 1,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ ({"account.get":"Get Account","app.discover":"Discover Apps","app.estimate":"Estimate Cost","app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.refine":"Refine Run","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,
@@ -56,6 +57,7 @@ export class Lamina implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account', description: 'Who the API key belongs to: user, workspace, memberships' },
 					{ name: 'App', value: 'app', description: 'The AI apps of your Lamina workspace' },
 					{ name: 'Asset', value: 'asset', description: 'Files uploaded to Lamina, to use as app inputs' },
 					{
@@ -67,6 +69,7 @@ export class Lamina implements INodeType {
 				],
 				default: 'run',
 			},
+			...account.description,
 			...app.description,
 			...asset.description,
 			...content.description,

@@ -624,4 +624,48 @@ export const E2E_CASES: E2eCase[] = [
 			},
 		],
 	},
+	{
+		name: 'costs-and-credits',
+		workflow: 'scripts/lib/e2e-workflows/costs-and-credits.json',
+		expect: 'success',
+		setup: (sim) => sim.resetCounters(),
+		checks: [
+			{
+				label: 'Account → Get: the user, the key’s workspace and its memberships',
+				verify: ({ items, sim }) => {
+					const account = one(items('Who Am I'), 'Who Am I');
+					assert.deepEqual(account.user, { id: 'usr_test', email: 'owner@example.com' });
+					assert.equal((account.workspace as Json).id, sim.workspaceId);
+					assert.ok(Array.isArray(account.memberships) && account.memberships.length >= 1);
+				},
+			},
+			{
+				label: 'Estimate Cost of Product Video: 22 credits expected (17 to 33), by step, with the balance and affordable',
+				verify: ({ items }) => {
+					const estimate = one(items('Estimate Product Video'), 'Estimate Product Video');
+					assert.deepEqual(estimate.estimatedCredits, { expected: 22, min: 17, max: 33 });
+					assert.deepEqual((estimate.breakdown as Json[]).map((step) => step.credits), [2, 20]);
+					assert.equal(typeof estimate.currentBalance, 'number');
+					assert.equal(estimate.affordable, true);
+				},
+			},
+			{
+				label: 'Max Credits per Run 10 under Continue On Fail: the 22-credit video is an error item naming estimate and ceiling; the 4-credit portrait runs',
+				verify: ({ items }) => {
+					const out = items('Run Within Budget');
+					assert.equal(out.length, 2);
+					assert.match(String(out[0].error), /estimated at 22 credits .*above Max Credits per Run \(10\)/);
+					assert.equal(out[1].status, 'completed');
+					assert.equal(out[1].appId, 'app_portrait');
+				},
+			},
+			{
+				label: 'Lamina got one start (the portrait), none for the refused video',
+				verify: ({ sim }) => {
+					assert.equal(sim.counters.requests['POST /v1/apps/:appId/runs'], 1);
+					assert.equal([...sim.runs.values()].filter((run) => String((run.inputs as Json)['Product Image'] ?? '').includes('e2e-budget')).length, 0);
+				},
+			},
+		],
+	},
 ];

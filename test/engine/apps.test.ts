@@ -13,7 +13,7 @@ describe('Lamina API credential', () => {
 	test('the credential test passes with a valid key (and a trailing slash on the base URL)', async () => {
 		const result = await testCredential(ctx.engine, 'laminaApi', { apiKey: ctx.sim.apiKey, baseUrl: `${ctx.sim.url}/` });
 		expect(result).toEqual({ status: 'OK', message: 'Connection tested successfully' });
-		expect(ctx.sim.counters.requests['GET /v1/apps']).toBe(1);
+		expect(ctx.sim.counters.requests['GET /v1/account']).toBe(1);
 	});
 
 	test('a wrong key fails the test with a message that says what to do', async () => {

@@ -47,3 +47,10 @@ test('Run App reads "Run App", not "create: run"', () => {
 	expect(subtitleFor('app', 'getAll')).toBe('Get Many Apps');
 	expect(subtitleFor('content', 'create')).toBe('Create from Brief');
 });
+
+test('the cost, account and refinement operations read as the editor names them', () => {
+	expect(subtitleFor('app', 'estimate')).toBe('Estimate Cost');
+	expect(subtitleFor('app', 'discover')).toBe('Discover Apps');
+	expect(subtitleFor('account', 'get')).toBe('Get Account');
+	expect(subtitleFor('run', 'refine')).toBe('Refine Run');
+});

@@ -23,7 +23,8 @@ export type ErrorCode =
 	| 'RATE_LIMITED'
 	| 'WEBHOOK_INVALID_URL'
 	| 'RESOURCE_UNAVAILABLE'
-	| 'INTERNAL_ERROR';
+	| 'INTERNAL_ERROR'
+	| 'INSUFFICIENT_CREDITS';
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 	'AUTH_FAILED',

@@ -1,5 +1,6 @@
 /** Validating and starting a run: shared by Start Run and Content Create. */
 import { producedOutputs } from './apps';
+import { chargeRun } from './credits';
 import { HttpError, isPlainObject } from './http';
 import { validateInputs, validationDetails, type InputProblem } from './inputs';
 import { behaviourFor, type SimState } from './state';
@@ -55,6 +56,7 @@ export function launchRun(sim: SimState, app: SimApp, request: LaunchRequest): S
 	if (allProblems.length > 0) {
 		throw new HttpError(400, 'VALIDATION_ERROR', 'Invalid inputs', validationDetails(app, allProblems));
 	}
+	chargeRun(sim, app);
 	sim.counters.runsStarted += 1;
 	return sim.runs.start(app, behaviourFor(sim, app.appId), {
 		inputs: rawInputs,

@@ -1,5 +1,6 @@
 /** The route table: Lamina's API paths (canonical /v1 and the old /api aliases) plus storage-like paths. */
 import { getApp, getWorkflow, listApps } from './appRoutes';
+import { discoverApps, estimateApp, getAccount, refineRun } from './creditRoutes';
 import { createUploadUrls, receiveUpload, serveAsset } from './assets';
 import { createContent, createContentBatch } from './content';
 import { serveOutputFile } from './files';
@@ -20,6 +21,10 @@ export const ROUTES: RouteDef[] = [
 	api('GET', '/v1/apps/:appId', getApp),
 	api('GET', '/v1/apps/:appId/workflow', getWorkflow),
 	api('POST', '/v1/apps/:appId/runs', startRun),
+	api('POST', '/v1/apps/:appId/estimate', estimateApp),
+	api('POST', '/v1/apps/discover', discoverApps),
+	api('GET', '/v1/account', getAccount),
+	api('POST', '/v1/runs/:runId/feedback', refineRun),
 	api('GET', '/v1/runs', listRuns),
 	api('GET', '/v1/runs/:runId', getRun),
 	api('GET', '/v1/runs/:runId/wait', waitForRun),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 import { APPS, FAILING_APP_ERROR, fixtureApps } from './apps';
 import { AssetStore } from './assets';
+import { estimateFor } from './credits';
 import { FaultList } from './faults';
 import { codeForStatus, HttpError, sendError, sendJson, sendText, type ErrorCode, type RequestContext } from './http';
 import { RateLimiter } from './rateLimit';
@@ -166,6 +167,14 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		openResponses: new Set(),
 		stream: {},
 		missingRoutes: new Set(options.missingRoutes ?? []),
+		balance: options.credits ?? 1_000_000,
+		appCredits: new Map(),
+		insufficientCreditsStatus: options.insufficientCreditsStatus ?? 402,
+		user: { id: 'usr_test', email: 'owner@example.com' },
+		memberships: [
+			{ workspaceId: options.workspaceId ?? 'ws_test', name: 'Test Studio', slug: 'test-studio', role: 'owner' },
+			{ workspaceId: 'ws_other', name: 'Other Agency', slug: 'other-agency', role: 'member' },
+		],
 	};
 
 	function deliverWebhook(run: SimRun): void {
@@ -229,6 +238,24 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		rotateSigningKey: (opts) => keys.rotate(opts?.keepOld ?? false),
 		signWebhook: (rawBody, timestamp) => keys.headersFor(rawBody, timestamp),
 		signingKeys: () => keys.list(),
+		get balance() {
+			return sim.balance;
+		},
+		setBalance(credits) {
+			sim.balance = credits;
+		},
+		setAppCredits(appId, credits) {
+			if (credits === undefined) sim.appCredits.delete(appId);
+			else sim.appCredits.set(appId, credits);
+		},
+		estimate(appId) {
+			const app = sim.apps.get(appId);
+			if (!app) throw new Error(`No app ${appId}`);
+			return estimateFor(sim, app);
+		},
+		setInsufficientCreditsStatus(status) {
+			sim.insufficientCreditsStatus = status;
+		},
 		getRun(runId) {
 			const run = sim.runs.get(runId);
 			return run ? publicRun(run, sim.options.legacy || sim.legacyRuns.has(runId)) : undefined;

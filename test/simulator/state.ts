@@ -43,6 +43,22 @@ export interface SimState {
 	streamDropsLeft?: number;
 	/** Routes answering 404 as unknown paths, as counters name them. */
 	missingRoutes: Set<string>;
+	/** The workspace's credits: each run started is billed its expected cost. */
+	balance: number;
+	/** Per-app expected cost set by a test, instead of the cost of its steps. */
+	appCredits: Map<string, number>;
+	/** How the server refuses a run the balance can't pay: 402 (default) or 403. */
+	insufficientCreditsStatus: number;
+	user: { id: string; email: string | null };
+	/** Every workspace of the key's user; the key's own is `workspaceId`. */
+	memberships: SimMembership[];
+}
+
+export interface SimMembership {
+	workspaceId: string;
+	name: string | null;
+	slug: string | null;
+	role: string | null;
 }
 
 export type Handler = (ctx: RequestContext, sim: SimState) => void | Promise<void>;

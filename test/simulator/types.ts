@@ -25,6 +25,10 @@ export interface SimulatorOptions {
 	 * a server older than the long-poll): they answer 404 as an unknown path does.
 	 */
 	missingRoutes?: string[];
+	/** The workspace's credit balance, default 1 000 000 (no test runs out unless it means to). */
+	credits?: number;
+	/** Status of the insufficient-credits refusal, default 402 (Lamina's is assumed 402 or 403). */
+	insufficientCreditsStatus?: 402 | 403;
 }
 
 /** How `GET /v1/runs/:runId/stream` writes its events (tests vary the wire format and its faults). */
@@ -199,6 +203,9 @@ export interface SimRun {
 	behaviour: AppBehaviour;
 	/** Creation order, for newest-first listing when timestamps tie. */
 	seq: number;
+	/** A refinement (POST /v1/runs/:runId/feedback): the run it refines, and the feedback. */
+	refinedFrom?: string;
+	feedback?: string;
 }
 
 export interface WebhookDelivery {
@@ -282,5 +289,13 @@ export interface LaminaSimulator {
 	runs: Map<string, SimRun>;
 	uploadedAssets: Map<string, UploadedAsset>;
 	getRun(runId: string): object | undefined;
+	/** The workspace's credits now (runs debit it when they start). */
+	readonly balance: number;
+	setBalance(credits: number): void;
+	/** An app's expected cost per run (undefined: the cost of its workflow's steps). */
+	setAppCredits(appId: string, credits: number | undefined): void;
+	/** What POST /v1/apps/:appId/estimate answers now. */
+	estimate(appId: string): { estimatedCredits: { expected: number; min: number; max: number }; currentBalance: number; affordable: boolean };
+	setInsufficientCreditsStatus(status: 402 | 403): void;
 	close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as account from './account';
 import * as app from './app';
 import * as asset from './asset';
 import * as content from './content';
@@ -29,6 +30,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => app.get.execute.call(this, i, freshApps))];
 		case 'app.getWorkflow':
 			return [await forEachItem.call(this, itemCount, (i) => app.getWorkflow.execute.call(this, i, freshApps))];
+		case 'app.estimate':
+			return [await forEachItem.call(this, itemCount, (i) => app.estimate.execute.call(this, i))];
+		case 'app.discover':
+			return [await forEachItem.call(this, itemCount, (i) => app.discover.execute.call(this, i))];
+		case 'account.get':
+			return [await forEachItem.call(this, itemCount, (i) => account.get.execute.call(this, i))];
+		case 'run.refine': {
+			// Every item's run ID and feedback are checked before the first is sent, then awaited as Run App's runs.
+			const refinements = await checkEveryItem(this, itemCount, (i) => run.refine.prepare.call(this, i));
+			return [
+				await forEachRunItem(new RunBatch(this, 'started'), itemCount, CONTENT_CONCURRENCY, async (i, batch) =>
+					await run.refine.execute.call(this, i, checked(refinements[i]), batch),
+				),
+			];
+		}
 		case 'run.create':
 			return [await run.create.execute.call(this, itemCount, fetchApp)];
 		case 'run.get':

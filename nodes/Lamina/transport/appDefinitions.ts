@@ -21,6 +21,22 @@ interface Definition {
 }
 const definitions = new Map<string, Definition>();
 
+interface Estimate {
+	data: Promise<unknown>;
+	fetchedAt: number;
+	owner: LaminaContext;
+}
+/** Each app's cost estimate, under its definition's key and for as long (Max Credits per Run). */
+const estimates = new Map<string, Estimate>();
+const FAILED = Symbol('failed');
+
+export interface EstimateAnswer {
+	/** POST /v1/apps/{id}/estimate's data, as Lamina sent it. */
+	data: unknown;
+	/** Fetched during this execution: its balance is current, not minutes old. */
+	current: boolean;
+}
+
 export interface AppFetcher {
 	(appId: string, itemIndex?: number): Promise<LaminaApp>;
 	/** Fetches the definition again (e.g. Lamina rejected inputs that matched the cached one). */
@@ -30,6 +46,8 @@ export interface AppFetcher {
 	 * app (items asking together share the request); undefined when it is as fresh as that.
 	 */
 	refreshStale(appId: string, itemIndex?: number): Promise<LaminaApp | undefined>;
+	/** The app's cost estimate, cached with its definition; `fresh` asks Lamina again. */
+	estimate(appId: string, itemIndex?: number, options?: { fresh?: boolean }): Promise<EstimateAnswer>;
 }
 
 async function definitionKey(context: LaminaContext, appId: string, itemIndex?: number): Promise<string> {
@@ -57,6 +75,8 @@ export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppF
 		if (definitions.size >= MAX_DEFINITIONS) definitions.clear();
 		const entry: Definition = { app, fetchedAt: Date.now(), owner: context };
 		definitions.set(key, entry);
+		// A definition fetched again may be a changed app: its cost is asked again too.
+		estimates.delete(key);
 		app.catch(() => {
 			if (definitions.get(key) === entry) definitions.delete(key);
 		});
@@ -102,6 +122,37 @@ export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppF
 			staleRefreshes.set(appId, refreshing);
 		}
 		return deepCopy(await refreshing);
+	};
+	const estimating = new Map<string, Promise<unknown>>();
+	fetchApp.estimate = async (appId: string, itemIndex?: number, { fresh: askAgain = false } = {}) => {
+		const key = await definitionKey(context, appId, itemIndex);
+		const cached = estimates.get(key);
+		if (!askAgain && cached && Date.now() - cached.fetchedAt < DEFINITION_TTL_MS) {
+			const current = cached.fetchedAt >= createdAt;
+			if (cached.owner === context) return { data: deepCopy((await cached.data) as object), current };
+			// Another execution's request failing (it was stopped, say) is not this one's error: it asks for itself.
+			const data = await cached.data.catch(() => FAILED);
+			if (data !== FAILED) return { data: deepCopy(data as object), current };
+		}
+		// Items of one execution asking together share the request.
+		let data = askAgain ? undefined : estimating.get(key);
+		if (!data) {
+			data = laminaData.call(context, {
+				method: 'POST',
+				path: `/v1/apps/${encodeURIComponent(appId)}/estimate`,
+				subject: `app "${appId}"`,
+				itemIndex,
+			});
+			estimating.set(key, data);
+			if (estimates.size >= MAX_DEFINITIONS) estimates.clear();
+			const entry: Estimate = { data, fetchedAt: Date.now(), owner: context };
+			estimates.set(key, entry);
+			data.catch(() => {
+				if (estimates.get(key) === entry) estimates.delete(key);
+				if (estimating.get(key) === data) estimating.delete(key);
+			});
+		}
+		return { data: deepCopy((await data) as object), current: true };
 	};
 	return fetchApp;
 }

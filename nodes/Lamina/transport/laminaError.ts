@@ -115,6 +115,24 @@ function describeRedirect(failure: LaminaFailure, statusCode: number): Described
 	};
 }
 
+/** Lamina's refusal of a run it can't bill (assumed 402, or 403 with a code naming credits). */
+export function isInsufficientCredits(statusCode: number | undefined, code: string | undefined): boolean {
+	return statusCode === 402 || (/CREDIT/i.test(code ?? '') && statusCode !== undefined && statusCode >= 400 && statusCode < 500);
+}
+
+function finiteNumber(value: unknown): number | undefined {
+	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** The balance and the cost, wherever the refusal carries them (its details or the body itself). */
+function creditsOf(body: unknown): { balance?: number; required?: number } {
+	const record = asRecord(body) ?? {};
+	const details = asRecord(record.details) ?? {};
+	const pick = (...keys: string[]) =>
+		keys.map((key) => finiteNumber(details[key]) ?? finiteNumber(record[key])).find((value) => value !== undefined);
+	return { balance: pick('balance', 'currentBalance', 'available'), required: pick('required', 'requiredCredits', 'cost', 'estimatedCredits') };
+}
+
 export function describeLaminaError(failure: LaminaFailure): DescribedLaminaError {
 	const { statusCode, body, baseUrl, subject } = failure;
 	const tried = failure.attempts > 1 ? ` (tried ${failure.attempts} times)` : '';
@@ -149,6 +167,15 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 	let message: string;
 	let advice: string;
 	switch (true) {
+		case isInsufficientCredits(statusCode, code): {
+			const { balance, required } = creditsOf(body);
+			const figures = [balance !== undefined ? `balance ${balance}` : undefined, required !== undefined ? `needed ${required}` : undefined]
+				.filter(Boolean)
+				.join(', ');
+			message = `Lamina refused${about ? ` the run of${about}` : ' the request'}: the workspace has too few credits${figures ? ` (${figures})` : ''}`;
+			advice = `Lamina did not start it, and it was not sent again. Top up the workspace's credits in the Lamina app (its billing settings), or run fewer items; App → Estimate Cost shows what a run costs, and Run App → Options → Max Credits per Run checks it before starting.`;
+			break;
+		}
 		case statusCode === 401 || code.startsWith('AUTH_INVALID') || code === 'AUTH_MISSING_KEY':
 			message = 'Lamina rejected the API key';
 			advice =

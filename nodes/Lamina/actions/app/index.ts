@@ -1,10 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as discover from './discover.operation';
+import * as estimate from './estimate.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getWorkflow from './getWorkflow.operation';
 
-export { get, getAll, getWorkflow };
+export { discover, estimate, get, getAll, getWorkflow };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,6 +16,20 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['app'] } },
 		options: [
+			{
+				name: 'Discover',
+				value: 'discover',
+				description:
+					"Read-only: find the app for a goal. Send what you want to make in plain words (optionally a credit ceiling and an output format); returns the best-fitting apps, best first, one item each, with appId, name, description, relevanceScore (0 to 1), whyMatch, capabilities and estimatedCredits per run. Run the chosen appId with Run App.",
+				action: 'Discover apps for an intent',
+			},
+			{
+				name: 'Estimate Cost',
+				value: 'estimate',
+				description:
+					"Read-only: what one run of an app costs, in credits: expected, min and max, the cost of each step, the workspace's current balance and whether it covers a run. Starts nothing.",
+				action: 'Estimate the cost of an app run',
+			},
 			{
 				name: 'Get',
 				value: 'get',
@@ -39,4 +55,6 @@ export const description: INodeProperties[] = [
 	...getAll.description,
 	...get.description,
 	...getWorkflow.description,
+	...estimate.description,
+	...discover.description,
 ];

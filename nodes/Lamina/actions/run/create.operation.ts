@@ -44,6 +44,7 @@ import {
 	WAITED_RUN_KEY,
 } from './common';
 import { runFailedError } from './waitForRun';
+import { checkBalanceOption, creditRefusals, maxCreditsOption } from './creditCheck';
 
 const show = { resource: ['run'], operation: ['create'] };
 
@@ -160,6 +161,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
+			checkBalanceOption,
 			{
 				displayName: 'Concurrent Starts',
 				name: 'concurrency',
@@ -233,6 +235,7 @@ export const description: INodeProperties[] = [
 				...includeProgressOption,
 				description: `${includeProgressOption.description}. Applies when waiting for completion.`,
 			},
+			maxCreditsOption,
 			{
 				displayName: 'Only These Outputs',
 				name: 'outputs',
@@ -491,6 +494,14 @@ export async function execute(
 		if (!(check instanceof Error)) return check;
 		results[itemIndex] = [errorItem(check, itemIndex)];
 		return undefined;
+	});
+	// Max Credits per Run: every refusal is known before the first run starts.
+	const refusals = await creditRefusals(this, prepared.map((run, itemIndex) => run && { itemIndex, app: run.app }), fetchApp);
+	refusals.forEach((refusal, itemIndex) => {
+		if (!refusal) return;
+		if (!this.continueOnFail()) throw refusal;
+		results[itemIndex] = [errorItem(refusal, itemIndex)];
+		prepared[itemIndex] = undefined;
 	});
 
 	// Without Continue On Fail the first failure ends the node at once: the other waits and

@@ -4,9 +4,10 @@ import * as cancel from './cancel.operation';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as refine from './refine.operation';
 import * as wait from './wait.operation';
 
-export { cancel, create, get, getAll, wait };
+export { cancel, create, get, getAll, refine, wait };
 
 export const description: INodeProperties[] = [
 	{
@@ -35,6 +36,13 @@ export const description: INodeProperties[] = [
 				action: 'Get many runs',
 			},
 			{
+				name: 'Refine',
+				value: 'refine',
+				description:
+					'Refine a finished run with feedback in plain words; Lamina re-runs the steps concerned (billed like a run) and the refined outputs come out as Run App’s do',
+				action: 'Refine a run',
+			},
+			{
 				name: 'Run App',
 				value: 'create',
 				description:
@@ -54,5 +62,6 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...wait.description,
+	...refine.description,
 	...cancel.description,
 ];
