@@ -1,5 +1,6 @@
 /** The simulator's shared state, handed to every route handler. */
 import type { AssetStore } from './assets';
+import type { PublishingStore } from './publishing';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
@@ -43,6 +44,10 @@ export interface SimState {
 	streamDropsLeft?: number;
 	/** Routes answering 404 as unknown paths, as counters name them. */
 	missingRoutes: Set<string>;
+	/** Connected channels, posts and per-channel failures. */
+	publishing: PublishingStore;
+	/** A new workspace: no channels, no history, sparse intelligence. */
+	emptyWorkspace: boolean;
 }
 
 export type Handler = (ctx: RequestContext, sim: SimState) => void | Promise<void>;
