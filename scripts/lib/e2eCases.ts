@@ -659,4 +659,24 @@ export const E2E_CASES: E2eCase[] = [
 			},
 		],
 	},
+	{
+		name: 'brief-to-post',
+		workflow: 'examples/brief-to-post.json',
+		expect: 'success',
+		setup: (sim) => sim.resetPublishing(),
+		checks: [
+			{
+				label: 'The example goes from the brief through Predict Performance and the approval to one post of the run\'s image on the chosen channel',
+				verify: ({ items, sim }) => {
+					const run = one(items('Create from Brief'), 'Create from Brief');
+					assert.equal(run.status, 'completed');
+					assert.ok(Number(one(items('Predict Performance'), 'Predict Performance').performancePrediction) >= 0.6);
+					const published = one(items('Publish'), 'Publish');
+					assert.deepEqual(published.summary, { total: 1, success: 1, failed: 0 });
+					assert.equal(published.mediaUrl, (run.outputsByLabel as Json)['Hero Image']);
+					assert.deepEqual({ ...sim.postsPerChannel }, { ch_instagram_acme: 1 });
+				},
+			},
+		],
+	},
 ];
