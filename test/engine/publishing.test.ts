@@ -157,6 +157,15 @@ describe('Publish', () => {
 		expect(ctx.sim.counters.requests[PUBLISH_ROUTE]).toBe(1);
 	});
 
+	test('an answer without a result for a channel says so, naming it: whether it posted there is unknown', async () => {
+		const body = { data: { results: [{ accountId: CHANNELS.instagram, platform: 'instagram', accountName: 'Acme Coffee', status: 'success', postUrl: 'https://instagram.example/p/1' }], summary: { total: 1, success: 1, failed: 0 } } };
+		ctx.sim.injectFault({ route: PUBLISH_ROUTE, status: 200, body });
+		const { error } = await ctx.engine.run([publishNode()]);
+		expect(error?.message).toBe(`Lamina's publish answer has no result for channel "${CHANNELS.linkedin}"`);
+		expect(error?.description).toMatch(/check with Publishing → Get History before publishing this item to it again/);
+		expect(ctx.sim.counters.requests[PUBLISH_ROUTE]).toBe(1);
+	});
+
 	test('a 503 (not accepted) is safe and retried: one post each', async () => {
 		ctx.sim.injectFault({ route: PUBLISH_ROUTE, status: 503, headers: { 'retry-after': '0' }, times: 1 });
 		const { error } = await ctx.engine.run([publishNode()]);

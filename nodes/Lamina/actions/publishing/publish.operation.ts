@@ -211,8 +211,10 @@ export async function executeAll(this: IExecuteFunctions, itemCount: number): Pr
 			continue;
 		}
 		const results = readPublishAnswer(json).results;
-		if (failedResults(results).length || results.length === 0) {
-			const error = results.length ? channelFailureError.call(this, itemIndex, json) : noResultsError.call(this, itemIndex, json);
+		const prepared = checked(preparedItems[itemIndex]);
+		const unanswered = prepared.accountIds.filter((id) => !results.some((result) => result.accountId === id));
+		if (failedResults(results).length || unanswered.length) {
+			const error = unanswered.length ? unansweredError.call(this, itemIndex, json, unanswered) : channelFailureError.call(this, itemIndex, json);
 			if (!continueOnFail) throw fail(error);
 			output.push({ json: { ...json, error: error.message, description: error.description ?? undefined }, pairedItem: { item: itemIndex } });
 		} else {
@@ -223,12 +225,14 @@ export async function executeAll(this: IExecuteFunctions, itemCount: number): Pr
 	return output;
 }
 
-/** Lamina answered without a result per channel: whether anything went out is unknown. */
-function noResultsError(this: IExecuteFunctions, itemIndex: number, json: IDataObject): NodeOperationError {
-	const error = new NodeOperationError(this.getNode(), 'Lamina answered the publish without any channel result', {
-		description: 'Whether the post went out is unknown: check with Publishing → Get History before publishing this item again.',
+/** Lamina's answer has no result for some channels: whether the post went out there is unknown. */
+function unansweredError(this: IExecuteFunctions, itemIndex: number, json: IDataObject, accountIds: string[]): NodeOperationError {
+	const list = accountIds.map((id) => `"${id}"`).join(', ');
+	const error = new NodeOperationError(this.getNode(), `Lamina's publish answer has no result for channel${accountIds.length > 1 ? 's' : ''} ${list}`, {
+		description: `Whether the post went out there is unknown: check with Publishing → Get History before publishing this item to ${accountIds.length > 1 ? 'them' : 'it'} again. The other channels' results are in "results".`,
 		itemIndex,
 	});
+	error.context.results = json.results;
 	error.context.summary = json.summary;
 	return error;
 }
