@@ -12,7 +12,7 @@
  *   --no-build            use dist/ as it is (default: `npm run build` first)
  *   --only=ID[,ID]        run only these steps (and the steps they build on); ids are
  *                         nodes-panel, canvas-subtitle, app-list, input-fields, execute, map-automatically,
- *                         trigger-url, credential-test
+ *                         trigger-url, credential-test, publish-channels
  *   --url=URL             an already-running n8n; with --email, --password (default: the demo
  *                         owner), --credential=NAME and --api-key=KEY (its Lamina credential)
  *   --screenshots=DIR     where the screenshots go

@@ -13,11 +13,13 @@ import * as account from './actions/account';
 import * as app from './actions/app';
 import * as asset from './actions/asset';
 import * as content from './actions/content';
+import * as intelligence from './actions/intelligence';
+import * as publishing from './actions/publishing';
 import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
 import { searchApps } from './methods/listSearch';
-import { getUrlInputs } from './methods/loadOptions';
+import { getPublishingChannels, getUrlInputs } from './methods/loadOptions';
 import { getAppInputs } from './methods/resourceMapping';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
@@ -42,8 +44,8 @@ export class Lamina implements INodeType {
 		version: 1,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"account.get":"Get Account","app.discover":"Discover Apps","app.estimate":"Estimate Cost","app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.refine":"Refine Run","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
-		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
+			'={{ ({"account.get":"Get Account","app.discover":"Discover Apps","app.estimate":"Estimate Cost","app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.brainstorm":"Brainstorm Concepts","content.create":"Create from Brief","content.score":"Score Content","intelligence.getBrandContext":"Get Brand Context","intelligence.getRecommendations":"Get Recommendations","intelligence.getTrends":"Get Trends","intelligence.predict":"Predict Performance","publishing.getChannels":"Get Channels","publishing.getHistory":"Get History","publishing.publish":"Publish","publishing.transferAsset":"Transfer Asset","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.refine":"Refine Run","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+		description: 'Run Lamina AI apps that make images, videos and text, collect their results, and publish them to social channels',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -65,6 +67,12 @@ export class Lamina implements INodeType {
 						value: 'content',
 						description: 'Content from a brief: Lamina picks the app and drafts its inputs',
 					},
+					{
+						name: 'Intelligence',
+						value: 'intelligence',
+						description: "The brand's context, trends and recommendations, and predictions for a concept",
+					},
+					{ name: 'Publishing', value: 'publishing', description: 'Post to the social channels connected in Lamina' },
 					{ name: 'Run', value: 'run', description: 'Runs of an app: start, wait, look up, cancel' },
 				],
 				default: 'run',
@@ -73,13 +81,15 @@ export class Lamina implements INodeType {
 			...app.description,
 			...asset.description,
 			...content.description,
+			...intelligence.description,
+			...publishing.description,
 			...run.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchApps },
-		loadOptions: { getUrlInputs },
+		loadOptions: { getPublishingChannels, getUrlInputs },
 		resourceMapping: { getAppInputs },
 	};
 

@@ -668,4 +668,59 @@ export const E2E_CASES: E2eCase[] = [
 			},
 		],
 	},
+	{
+		name: 'publish-to-two-channels',
+		workflow: 'scripts/lib/e2e-workflows/publish-to-two-channels.json',
+		expect: 'success',
+		setup: (sim) => sim.resetPublishing(),
+		checks: [
+			{
+				label: "Get Channels lists the workspace's three connected channels, each labelled by platform and account",
+				verify: ({ items }) => {
+					const channels = items('Get Channels');
+					assert.deepEqual(channels.map((channel) => channel.platform), ['instagram', 'linkedin', 'tiktok']);
+					assert.equal(channels[0].label, 'Instagram · Acme Coffee (@acmecoffee)');
+				},
+			},
+			{
+				label: 'Publish posts the image to Instagram and LinkedIn: one item, both results success, exactly one post each in Lamina',
+				verify: ({ items, sim }) => {
+					const published = one(items('Publish Image'), 'Publish Image');
+					assert.deepEqual(published.summary, { total: 2, success: 2, failed: 0 });
+					assert.deepEqual((published.results as Json[]).map((result) => result.status), ['success', 'success']);
+					assert.deepEqual({ ...sim.postsPerChannel }, { ch_instagram_acme: 1, ch_linkedin_acme: 1 });
+					assert.equal(sim.counters.requests['POST /v1/publishing/publish'], 1);
+				},
+			},
+			{
+				label: 'Get History shows both posts, with their post URLs',
+				verify: ({ items }) => {
+					const postUrls = (one(items('Publish Image'), 'Publish Image').results as Json[]).map((result) => result.postUrl).sort();
+					const history = items('Get History').filter((post) => post.contentUrl === 'https://cdn.example.com/e2e/winter-blend.png');
+					assert.deepEqual(history.map((post) => post.postUrl).sort(), postUrls);
+					assert.deepEqual(history.map((post) => post.status), ['published', 'published']);
+				},
+			},
+		],
+	},
+	{
+		name: 'brief-to-post',
+		workflow: 'examples/brief-to-post.json',
+		expect: 'success',
+		setup: (sim) => sim.resetPublishing(),
+		checks: [
+			{
+				label: 'The example goes from the brief through Predict Performance and the approval to one post of the run\'s image on the chosen channel',
+				verify: ({ items, sim }) => {
+					const run = one(items('Create from Brief'), 'Create from Brief');
+					assert.equal(run.status, 'completed');
+					assert.ok(Number(one(items('Predict Performance'), 'Predict Performance').performancePrediction) >= 0.6);
+					const published = one(items('Publish'), 'Publish');
+					assert.deepEqual(published.summary, { total: 1, success: 1, failed: 0 });
+					assert.equal(published.mediaUrl, (run.outputsByLabel as Json)['Hero Image']);
+					assert.deepEqual({ ...sim.postsPerChannel }, { ch_instagram_acme: 1 });
+				},
+			},
+		],
+	},
 ];

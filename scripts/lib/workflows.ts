@@ -14,8 +14,8 @@ export const SIM_CREDENTIAL = { id: 'laminaSimCred', name: 'Lamina (local simula
 export const EXAMPLE_CREDENTIAL_NAME = 'Lamina account';
 
 interface SimulatorFill {
-	/** The simulator's app, for the node's App field, which the example leaves empty. */
-	app: { value: string; cachedResultName: string };
+	/** The simulator's app, for the node's App field, which the example leaves empty; none for a node without an App field. */
+	app?: { value: string; cachedResultName: string };
 	/** Merged into the node's parameters: objects key by key, anything else replaced. */
 	parameters?: Record<string, unknown>;
 }
@@ -50,6 +50,21 @@ export const SIMULATOR_FILLS: Record<string, Record<string, SimulatorFill>> = {
 		'Run App With Progress': {
 			app: PRODUCT_VIDEO,
 			parameters: { inputs: { value: { 'Product Image': 'https://cdn.example.com/trail-shoe.png', Duration: '5s' } } },
+		},
+	},
+	'brief-to-post.json': {
+		// The channel a user picks from the list: the simulator's Instagram account.
+		Publish: { parameters: { channelIds: ['ch_instagram_acme'] } },
+		// Headless, nobody opens the approval form: a one-second pause stands in for the person, who approves.
+		'Wait for Approval': { parameters: { resume: 'timeInterval', amount: 1, unit: 'seconds' } },
+		'Approved?': {
+			parameters: {
+				conditions: {
+					conditions: [
+						{ id: 'b2f7c1de-4a0e-4c1b-9a55-2f0d5e7a0202', leftValue: "={{ 'Publish' }}", rightValue: 'Publish', operator: { type: 'string', operation: 'equals' } },
+					],
+				},
+			},
 		},
 	},
 };
@@ -133,13 +148,18 @@ export function fillForSimulator(workflow: WorkflowFile, fileName: string): Work
 			filled = { ...filled, credentials: { ...node.credentials, laminaApi: { ...SIM_CREDENTIAL } } };
 		}
 		const fill = fills[node.name];
+		if (fill && !fill.app) {
+			// Not an App field: what a user picks or does elsewhere (a channel, an approval).
+			if (hasEmptyApp(node)) throw new Error(`${fileName}: node "${node.name}" leaves App empty; its SIMULATOR_FILLS entry names no app`);
+			return { ...filled, parameters: merged(node.parameters, fill.parameters ?? {}) as Record<string, unknown> };
+		}
 		if (!hasEmptyApp(node)) {
 			if (fill) throw new Error(`${fileName}: node "${node.name}" has an app already; SIMULATOR_FILLS would replace it`);
 			return filled;
 		}
 		if (!fill) throw new Error(`${fileName}: node "${node.name}" leaves App empty; add its simulator app to SIMULATOR_FILLS`);
 		const parameters = merged(node.parameters, fill.parameters ?? {}) as Record<string, unknown>;
-		return { ...filled, parameters: { ...parameters, appId: { __rl: true, mode: 'list', ...fill.app } } };
+		return { ...filled, parameters: { ...parameters, appId: { __rl: true, mode: 'list', ...fill.app! } } };
 	});
 	return { ...workflow, nodes };
 }

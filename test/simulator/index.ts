@@ -2,6 +2,7 @@
 export { startLaminaSimulator } from './server';
 export { APPS, FAILING_APP_ERROR, fixtureApps } from './apps';
 export { BRIEF_MARKERS } from './content';
+export { CHANNELS, fixtureChannels, type SimChannel, type SimPost } from './publishing';
 export { OUTPUT_ERROR } from './runs';
 export { WEBHOOK_USER_ID, RETRY_DELAYS_MS, DELIVERY_TIMEOUT_MS } from './webhooks';
 export type {

@@ -4,6 +4,8 @@ import { discoverApps, estimateApp, getAccount, refineRun } from './creditRoutes
 import { createUploadUrls, receiveUpload, serveAsset } from './assets';
 import { createContent, createContentBatch } from './content';
 import { serveOutputFile } from './files';
+import { brandContext, contentBrief, contentScore, predict, recommendations, trends } from './intelligence';
+import { listChannels, publish, publishHistory, transferAsset } from './publishing';
 import { sendJson, type RequestContext } from './http';
 import { cancelRun, getRun, listRuns, startRun, streamRun, waitForRun } from './runRoutes';
 import type { RouteDef, SimState } from './state';
@@ -33,6 +35,16 @@ export const ROUTES: RouteDef[] = [
 	api('POST', '/v1/content/create', createContent),
 	api('POST', '/v1/content/batch', createContentBatch),
 	api('POST', '/v1/assets/upload-urls', createUploadUrls),
+	api('POST', '/v1/content/brief', contentBrief),
+	api('POST', '/v1/content/score', contentScore),
+	api('GET', '/v1/publishing/channels', listChannels),
+	api('POST', '/v1/publishing/publish', publish),
+	api('POST', '/v1/publishing/transfer-asset', transferAsset),
+	api('GET', '/v1/publishing/history', publishHistory),
+	api('GET', '/v1/intelligence/brand-context', brandContext),
+	api('POST', '/v1/intelligence/predict', predict),
+	api('GET', '/v1/intelligence/recommendations', recommendations),
+	api('GET', '/v1/intelligence/trends', trends),
 	api('GET', '/v1/webhooks/signing-key', getSigningKeys),
 	// Older documented paths: they answer as the old generation (`executionId`, bare errors).
 	api('GET', '/api/apps', listApps),

@@ -7,6 +7,7 @@ import { APPS, FAILING_APP_ERROR, fixtureApps } from './apps';
 import { AssetStore } from './assets';
 import { estimateFor } from './credits';
 import { FaultList } from './faults';
+import { fixtureChannels, PublishingStore } from './publishing';
 import { codeForStatus, HttpError, sendError, sendJson, sendText, type ErrorCode, type RequestContext } from './http';
 import { RateLimiter } from './rateLimit';
 import { matchRoute, ROUTE_NAMES, routeName } from './routes';
@@ -102,7 +103,12 @@ function createHandler(sim: SimState, limiter: RateLimiter, faults: FaultList) {
 		};
 		try {
 			const fault = faults.take(method, name, url.pathname);
-			if (fault && (await applyFault(ctx, fault, sim))) return;
+			if (fault?.afterRoute && found) {
+				// The route does its work with its answer discarded; the fault then answers instead.
+				await Promise.resolve(found.route.handler({ ...ctx, res: new http.ServerResponse(req) }, sim)).catch(() => undefined);
+				if (await applyFault(ctx, fault, sim)) return;
+			}
+			if (fault && !fault.afterRoute && (await applyFault(ctx, fault, sim))) return;
 
 			const isApi = found ? found.route.api : url.pathname.startsWith('/v1/') || oldPath;
 			if (isApi) {
@@ -175,6 +181,8 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 			{ workspaceId: options.workspaceId ?? 'ws_test', name: 'Test Studio', slug: 'test-studio', role: 'owner' },
 			{ workspaceId: 'ws_other', name: 'Other Agency', slug: 'other-agency', role: 'member' },
 		],
+		publishing: new PublishingStore(),
+		emptyWorkspace: options.emptyWorkspace ?? false,
 	};
 
 	function deliverWebhook(run: SimRun): void {
@@ -259,6 +267,28 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 		getRun(runId) {
 			const run = sim.runs.get(runId);
 			return run ? publicRun(run, sim.options.legacy || sim.legacyRuns.has(runId)) : undefined;
+		},
+		get channels() {
+			return sim.publishing.channels;
+		},
+		posts: sim.publishing.posts,
+		postsPerChannel: sim.publishing.postsPerChannel,
+		transfers: sim.publishing.transfers,
+		setChannelFailure(accountId, error) {
+			if (error === undefined) sim.publishing.failing.delete(accountId);
+			else sim.publishing.failing.set(accountId, error);
+		},
+		setEmptyWorkspace(empty) {
+			sim.emptyWorkspace = empty;
+		},
+		resetPublishing() {
+			// In place: callers may hold these.
+			const store = sim.publishing;
+			store.posts.length = 0;
+			store.transfers.length = 0;
+			store.failing.clear();
+			for (const key of Object.keys(store.postsPerChannel)) delete store.postsPerChannel[key];
+			store.channels = fixtureChannels();
 		},
 		close() {
 			closing ??= new Promise<void>((resolve) => {

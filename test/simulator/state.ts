@@ -1,5 +1,6 @@
 /** The simulator's shared state, handed to every route handler. */
 import type { AssetStore } from './assets';
+import type { PublishingStore } from './publishing';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
@@ -52,6 +53,10 @@ export interface SimState {
 	user: { id: string; email: string | null };
 	/** Every workspace of the key's user; the key's own is `workspaceId`. */
 	memberships: SimMembership[];
+	/** Connected channels, posts and per-channel failures. */
+	publishing: PublishingStore;
+	/** A new workspace: no channels, no history, sparse intelligence. */
+	emptyWorkspace: boolean;
 }
 
 export interface SimMembership {

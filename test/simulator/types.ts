@@ -1,4 +1,6 @@
 /** Public shapes of the Lamina simulator: what tests, the demo and the benchmarks program against. */
+import type { SimChannel, SimPost } from './publishing';
+
 export interface SimulatorOptions {
 	/** Default 0: a random free port. */
 	port?: number;
@@ -29,6 +31,8 @@ export interface SimulatorOptions {
 	credits?: number;
 	/** Status of the insufficient-credits refusal, default 402 (Lamina's is assumed 402 or 403). */
 	insufficientCreditsStatus?: 402 | 403;
+	/** Start as a new workspace: no channels, no publish history, sparse intelligence (default false). */
+	emptyWorkspace?: boolean;
 }
 
 /** How `GET /v1/runs/:runId/stream` writes its events (tests vary the wire format and its faults). */
@@ -150,6 +154,11 @@ export interface Fault {
 	delayMs?: number;
 	/** Destroy the socket without answering. */
 	reset?: boolean;
+	/**
+	 * Let the route do its work first (a run started, a post published), then answer with this
+	 * fault instead of the route's answer: the answer is lost after the request took effect.
+	 */
+	afterRoute?: boolean;
 	/** Default 1; Infinity allowed. */
 	times?: number;
 }
@@ -297,5 +306,19 @@ export interface LaminaSimulator {
 	/** What POST /v1/apps/:appId/estimate answers now. */
 	estimate(appId: string): { estimatedCredits: { expected: number; min: number; max: number }; currentBalance: number; affordable: boolean };
 	setInsufficientCreditsStatus(status: 402 | 403): void;
+	/** Connected channels (edit in place to change them). */
+	channels: SimChannel[];
+	/** Every publish attempt per channel, newest first (what history lists). */
+	posts: SimPost[];
+	/** Successful posts per channel ID since the start (or resetPublishing). */
+	postsPerChannel: Record<string, number>;
+	/** What transfer-asset was asked to copy. */
+	transfers: Array<{ sourceUrl: string; mediaType: string; cdnUrl: string }>;
+	/** Posts to this channel fail with `error` from now on; undefined: they succeed again. */
+	setChannelFailure(accountId: string, error?: string): void;
+	/** Answer as a new workspace (no channels, no history, sparse intelligence) or not. */
+	setEmptyWorkspace(empty: boolean): void;
+	/** Forgets posts, transfers and failures; channels back to the fixtures. */
+	resetPublishing(): void;
 	close(): Promise<void>;
 }

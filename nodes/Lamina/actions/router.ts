@@ -5,6 +5,8 @@ import * as account from './account';
 import * as app from './app';
 import * as asset from './asset';
 import * as content from './content';
+import * as intelligence from './intelligence';
+import * as publishing from './publishing';
 import * as run from './run';
 import { appFetcher } from '../transport/appDefinitions';
 import { checked, checkEveryItem } from './checkEveryItem';
@@ -83,6 +85,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				),
 			];
 		}
+		case 'content.brainstorm':
+			return [await forEachItem.call(this, itemCount, (i) => content.brainstorm.execute.call(this, i))];
+		case 'content.score':
+			return [await forEachItem.call(this, itemCount, (i) => content.score.execute.call(this, i))];
+		case 'publishing.getChannels':
+			return [await forEachItem.call(this, itemCount, (i) => publishing.getChannels.execute.call(this, i))];
+		case 'publishing.getHistory':
+			return [await forEachItem.call(this, itemCount, (i) => publishing.getHistory.execute.call(this, i))];
+		case 'publishing.transferAsset':
+			return [await forEachItem.call(this, itemCount, (i) => publishing.transferAsset.execute.call(this, i))];
+		case 'publishing.publish':
+			// One item at a time, each publish sent once; its own error handling accounts for every post.
+			return [await publishing.publish.executeAll.call(this, itemCount)];
+		case 'intelligence.getBrandContext':
+			return [await forEachItem.call(this, itemCount, (i) => intelligence.getBrandContext.execute.call(this, i))];
+		case 'intelligence.predict':
+			return [await forEachItem.call(this, itemCount, (i) => intelligence.predict.execute.call(this, i))];
+		case 'intelligence.getRecommendations':
+			return [await forEachItem.call(this, itemCount, (i) => intelligence.getRecommendations.execute.call(this, i))];
+		case 'intelligence.getTrends':
+			return [await forEachItem.call(this, itemCount, (i) => intelligence.getTrends.execute.call(this, i))];
 		default:
 			throw new NodeOperationError(
 				this.getNode(),

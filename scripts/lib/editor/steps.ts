@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 
 import { LaminaApi } from '../../../credentials/LaminaApi.credentials';
 import type { SimApp } from '../../../test/simulator/types';
+import { PUBLISHING_STEPS } from './publishingSteps';
 import {
 	backToCanvas,
 	canvasNodes,
@@ -454,5 +455,5 @@ const credentialTest: EditorStep = {
 	},
 };
 
-export const EDITOR_STEPS: EditorStep[] = [nodesPanel, canvasSubtitle, appList, inputFields, execute, mapAutomatically, triggerUrl, credentialTest];
+export const EDITOR_STEPS: EditorStep[] = [nodesPanel, canvasSubtitle, appList, inputFields, execute, mapAutomatically, triggerUrl, credentialTest, ...PUBLISHING_STEPS];
 export const EDITOR_STEP_IDS = EDITOR_STEPS.map((step) => step.id);

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as brainstorm from './brainstorm.operation';
 import * as create from './create.operation';
+import * as score from './score.operation';
 
-export { create };
+export { brainstorm, create, score };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,14 +15,29 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['content'] } },
 		options: [
 			{
+				name: 'Brainstorm Concepts',
+				value: 'brainstorm',
+				description:
+					'Turn a goal into content concepts in the brand’s voice (title, concept, prompt, platform, format, predicted performance), one item each; nothing is made or billed as a run',
+				action: 'Brainstorm content concepts',
+			},
+			{
 				name: 'Create From Brief',
 				value: 'create',
 				description:
 					'Describe what you want; Lamina picks the app, drafts its inputs and runs it, or says what it still needs',
 				action: 'Create content from a brief',
 			},
+			{
+				name: 'Score Content',
+				value: 'score',
+				description: 'Score content already published through Lamina by how it performed (read-only)',
+				action: 'Score published content',
+			},
 		],
 		default: 'create',
 	},
+	...brainstorm.description,
 	...create.description,
+	...score.description,
 ];

@@ -121,14 +121,23 @@ export class StartedRuns {
 	}
 }
 
+/** What a user is told, and what the error carries, when a request may or may not have taken effect. */
+export interface UncertainOutcome {
+	message: string;
+	description: string;
+	/** Added to the error's context (and so to a Continue On Fail item), e.g. `mayHaveStarted`, `since`. */
+	context: IDataObject;
+}
+
 /**
- * Sends a request that starts a run. A failure that leaves open whether Lamina started it (a
- * server error, a reset, a timeout) says so and how to check; it is never simply "run it again".
+ * Sends a request that must not take effect twice (it starts a run, it publishes a post). A
+ * failure that leaves open whether Lamina acted on it (a server error, a reset, a timeout) is
+ * described by `uncertain`: how to check, never simply "run it again".
  */
-export async function sendStart<T>(
+export async function sendOnce<T>(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	appId: string | undefined,
+	uncertain: (failure: { message: string; description: string; sentAt: number }) => UncertainOutcome,
 	send: () => Promise<T>,
 ): Promise<T> {
 	const sentAt = Date.now();
@@ -136,17 +145,38 @@ export async function sendStart<T>(
 		return await send();
 	} catch (error) {
 		const failure = asNodeError(context, error, itemIndex);
-		if (failure instanceof NodeApiError && !failure.context.mayHaveStarted) {
+		if (failure instanceof NodeApiError && !failure.context.mayHaveStarted && !failure.context.mayHavePublished) {
 			const statusCode = failure.httpCode ? Number(failure.httpCode) : undefined;
 			const networkErrorCode = statusCode === undefined ? (failure.context.laminaCode as string | undefined) : undefined;
 			if (startMayHaveHappened({ statusCode, networkErrorCode })) {
-				const uncertain = describeUncertainStart({ message: failure.message, description: failure.description ?? '', appId, sentAt });
-				failure.message = uncertain.message;
-				failure.description = uncertain.description;
-				failure.context.mayHaveStarted = true;
-				failure.context.since = uncertain.since;
+				const outcome = uncertain({ message: failure.message, description: failure.description ?? '', sentAt });
+				failure.message = outcome.message;
+				failure.description = outcome.description;
+				Object.assign(failure.context, outcome.context);
 			}
 		}
 		throw failure;
 	}
+}
+
+/** Sends a request that starts a run (see sendOnce): an uncertain failure says the run may have started. */
+export async function sendStart<T>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	appId: string | undefined,
+	send: () => Promise<T>,
+): Promise<T> {
+	return await sendOnce(
+		context,
+		itemIndex,
+		({ message, description, sentAt }) => {
+			const uncertain = describeUncertainStart({ message, description, appId, sentAt });
+			return {
+				message: uncertain.message,
+				description: uncertain.description,
+				context: { mayHaveStarted: true, since: uncertain.since },
+			};
+		},
+		send,
+	);
 }
