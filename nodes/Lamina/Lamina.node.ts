@@ -16,8 +16,9 @@ import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
 import { searchApps } from './methods/listSearch';
-import { getUrlInputs } from './methods/loadOptions';
+import { getAppOutputs, getUrlInputs } from './methods/loadOptions';
 import { getAppInputs } from './methods/resourceMapping';
+import { LATEST_VERSION, NODE_VERSIONS } from './actions/versions';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
 const RESUME_WEBHOOKS: IWebhookDescription[] = [
@@ -38,10 +39,12 @@ export class Lamina implements INodeType {
 		name: 'lamina',
 		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the panel of issue 17 (one Inputs choice, Max Wait Time with a unit, pickers, Output); see CHANGELOG.
+		version: NODE_VERSIONS,
+		defaultVersion: LATEST_VERSION,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create From Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,
@@ -76,7 +79,7 @@ export class Lamina implements INodeType {
 
 	methods = {
 		listSearch: { searchApps },
-		loadOptions: { getUrlInputs },
+		loadOptions: { getAppOutputs, getUrlInputs },
 		resourceMapping: { getAppInputs },
 	};
 

@@ -5,7 +5,8 @@ import { laminaData } from '../../transport';
 import { contentResultItem, readContentAnswer } from '../../shared/contentAnswer';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
-import { DEFAULT_MAX_WAIT_SECONDS, includeProgressOption, maxWaitOption, progressTimeline, runItem } from '../run/common';
+import { includeProgressOption, maxWaitFields, maxWaitOption, maxWaitSecondsOf, progressTimeline, runItem } from '../run/common';
+import { ONLY_V1 } from '../versions';
 import { runFailedError, waitForRun } from '../run/waitForRun';
 
 const show = { resource: ['content'], operation: ['create'] };
@@ -39,7 +40,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Wait for Completion',
 				value: 'wait',
-				description: "Output the run's results once it finishes (Lamina's long-poll, no polling loop)",
+				description: "Output the run's results once it finishes",
 			},
 			{
 				name: "Don't Wait",
@@ -50,7 +51,8 @@ export const description: INodeProperties[] = [
 		default: 'wait',
 		displayOptions: { show },
 	},
-	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'], ...ONLY_V1 } } },
+	...maxWaitFields('completion', { ...show, waitMode: ['wait'] }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -212,7 +214,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, prepar
 		return { ...runItem(queued, { appId, simplify: false }), ...context };
 	}
 
-	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
 	const { run, timedOut } = await waitForRun.call(this, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex, timeline });
