@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	IAuthenticateRuleResponseCode,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -75,6 +76,7 @@ export class LaminaApi implements ICredentialType {
 			// Lamina's API never redirects; following one would carry the key to another host.
 			disableFollowRedirect: true,
 		},
+		// n8n's type wants rules of one kind, but its credentials tester reads each rule by its own type.
 		rules: [
 			...[301, 302, 303, 307, 308].map((value) => ({
 				type: 'responseCode' as const,
@@ -86,7 +88,7 @@ export class LaminaApi implements ICredentialType {
 			})),
 			{
 				// Lamina's list answers `{ data: [...] }`; a website or captive portal answering 200 has no `data`.
-				type: 'responseSuccessBody',
+				type: 'responseSuccessBody' as const,
 				properties: {
 					key: 'data',
 					value: undefined,
@@ -94,7 +96,7 @@ export class LaminaApi implements ICredentialType {
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseCode' as const,
 				properties: {
 					value: 401,
 					message:
@@ -102,19 +104,19 @@ export class LaminaApi implements ICredentialType {
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseCode' as const,
 				properties: {
 					value: 403,
 					message: 'This API key cannot access the workspace. Use a key from the right Lamina workspace.',
 				},
 			},
 			{
-				type: 'responseCode',
+				type: 'responseCode' as const,
 				properties: {
 					value: 404,
 					message: `No Lamina API at this Base URL. Use ${DEFAULT_BASE_URL} unless Lamina gave you another address.`,
 				},
 			},
-		],
+		] as unknown as IAuthenticateRuleResponseCode[],
 	};
 }

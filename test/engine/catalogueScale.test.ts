@@ -4,6 +4,7 @@
  * out instead of failing the item, and every item's run is started exactly once.
  */
 import { useSimulator } from '../support/context';
+import { callEditorMethod, laminaNode } from '../harness/engine';
 import { runAppNode } from '../support/runNodes';
 
 const ctx = useSimulator({ runDurationMs: 200, rateLimitPerMinute: 5, rateLimitWindowMs: 1_000 });
@@ -54,3 +55,23 @@ test('250 items, Wait for Completion, Concurrent Starts 50, 100 requests per win
 	// 250 starts and 250 long-polls (the app definition is cached); before: 176 extra 429s.
 	expect(ctx.sim.counters.rateLimited).toBeLessThanOrEqual(5);
 }, 120_000);
+
+test('an editor lookup during a batch goes ahead of the batch’s queued requests', async () => {
+	ctx.sim.setRateLimit(5, 1_000);
+	const node = await runAppNode(ctx.engine, 'app_portrait', { Prompt: '={{ $json.topic }}' }, { waitMode: 'none' });
+	ctx.sim.resetCounters();
+	const input = Array.from({ length: 30 }, (_, i) => ({ topic: `lookup ${i}` }));
+	const batch = ctx.engine.run([node], { input });
+	// Once the batch has a queue (its first window is spent), someone opens the app picker.
+	while ((ctx.sim.counters.requests['POST /v1/apps/:appId/runs'] ?? 0) < 6) await new Promise((resolve) => setTimeout(resolve, 20));
+	const startsBefore = ctx.sim.counters.requests['POST /v1/apps/:appId/runs'];
+	const picker = laminaNode({ resource: 'run', operation: 'create' });
+	const found = await callEditorMethod<{ results: unknown[] }>(ctx.engine, picker, 'listSearch', 'searchApps', 'portrait');
+	const startsMeanwhile = ctx.sim.counters.requests['POST /v1/apps/:appId/runs'] - startsBefore;
+	expect(found.results.length).toBeGreaterThan(0);
+	// 24 starts were still queued; the lookup waited for the next slot, not for them.
+	expect(startsMeanwhile).toBeLessThanOrEqual(2);
+	const { items, error } = await batch;
+	expect(error).toBeUndefined();
+	expect(items).toHaveLength(30);
+}, 60_000);

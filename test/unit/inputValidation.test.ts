@@ -36,7 +36,11 @@ describe('validateRunInputs', () => {
 	test('an option not in the list lists the valid ones', () => {
 		const { problems } = validateRunInputs(parameters, { Prompt: 'x', Location: 'Mars' });
 		expect(problems).toEqual([
-			{ field: 'Location', message: 'Input "Location": "Mars" is not one of its choices. Choose one of: "Studio", "Urban", "Park"' },
+			{
+				field: 'Location',
+				message: 'Input "Location": "Mars" is not one of its choices. Choose one of: "Studio", "Urban", "Park"',
+				byDefinition: true,
+			},
 		]);
 	});
 
@@ -76,4 +80,17 @@ test('resolveParameter follows name, key, id, then a unique loose match', () => 
 test('closest ignores hopeless guesses', () => {
 	expect(closest('Lcation', ['Location', 'Prompt'])).toBe('Location');
 	expect(closest('zzzzzzzz', ['Location', 'Prompt'])).toBeUndefined();
+});
+
+describe('validateRunInputs marks what a newer app definition may know', () => {
+	test.each([
+		['an unknown input', { Prompt: 'x', Mood: 'calm' }, true],
+		['an unknown option label', { Prompt: 'x', Location: 'Mars' }, true],
+		['a required input missing', { Location: 'Urban' }, true],
+		['a url that is not one', { Prompt: 'x', 'Reference Image': 'ftp://x' }, false],
+	])('%s', (_, given, byDefinition) => {
+		const { problems } = validateRunInputs(parameters, given);
+		expect(problems).toHaveLength(1);
+		expect(Boolean(problems[0].byDefinition)).toBe(byDefinition);
+	});
 });

@@ -15,7 +15,7 @@ function isExecutionData(value: unknown): value is INodeExecutionData {
 	);
 }
 
-function toItems(result: ItemResult, itemIndex: number): INodeExecutionData[] {
+export function toItems(result: ItemResult, itemIndex: number): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
 	return list.map((entry) =>
 		isExecutionData(entry)
@@ -24,13 +24,16 @@ function toItems(result: ItemResult, itemIndex: number): INodeExecutionData[] {
 	);
 }
 
+/** What an error item shows of the error's context: Lamina's references and the run it is about. */
+const CONTEXT_KEYS = ['laminaCode', 'requestId', 'runId', 'status', 'outputsByLabel', 'outputErrors', 'progress', 'mayHaveStarted', 'since'];
+
 /** An error as the item a user sees under "Continue On Fail": message, advice and Lamina's references. */
 export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const withContext = error as Error & { description?: string | null; context?: IDataObject };
 	if (withContext.description) json.description = withContext.description;
 	const context = withContext.context ?? {};
-	for (const key of ['laminaCode', 'requestId', 'runId', 'status', 'outputErrors', 'progress']) {
+	for (const key of CONTEXT_KEYS) {
 		if (context[key] !== undefined) json[key === 'laminaCode' ? 'code' : key] = context[key];
 	}
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;

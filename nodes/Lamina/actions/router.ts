@@ -8,6 +8,7 @@ import * as run from './run';
 import { appFetcher } from '../transport/appDefinitions';
 import { checked, checkEveryItem } from './checkEveryItem';
 import { forEachItem } from './perItem';
+import { forEachRunItem, RunBatch } from './run/runBatch';
 
 /** Briefs sent and awaited at the same time: each holds a long-poll, not a request slot. */
 const CONTENT_CONCURRENCY = 5;
@@ -34,9 +35,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => run.get.execute.call(this, i))];
 		case 'run.getAll':
 			return [await forEachItem.call(this, itemCount, (i) => run.getAll.execute.call(this, i))];
-		case 'run.wait':
+		case 'run.wait': {
 			// Each waiting item holds one long-poll open: a bounded number at a time, as Run App starts runs.
-			return [await forEachItem.call(this, itemCount, (i) => run.wait.execute.call(this, i), run.wait.concurrency.call(this))];
+			const runIds = await checkEveryItem(this, itemCount, (i) => run.wait.readRunId.call(this, i));
+			const batch = new RunBatch(this, 'given');
+			runIds.forEach((runId, i) => typeof runId === 'string' && batch.runs.add(i, runId));
+			return [
+				await forEachRunItem(batch, itemCount, run.wait.concurrency.call(this), async (i) =>
+					await run.wait.execute.call(this, i, checked(runIds[i]), batch),
+				),
+			];
+		}
 		case 'run.cancel':
 			return [await forEachItem.call(this, itemCount, (i) => run.cancel.execute.call(this, i))];
 		case 'asset.upload': {
@@ -53,7 +62,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			// Every brief is checked before the first is sent; the runs are then awaited a few at a time.
 			const briefs = await checkEveryItem(this, itemCount, (i) => content.create.prepare.call(this, i));
 			return [
-				await forEachItem.call(this, itemCount, (i) => content.create.execute.call(this, i, checked(briefs[i])), CONTENT_CONCURRENCY),
+				await forEachRunItem(new RunBatch(this, 'started'), itemCount, CONTENT_CONCURRENCY, async (i, batch) =>
+					await content.create.execute.call(this, i, checked(briefs[i]), batch),
+				),
 			];
 		}
 		default:

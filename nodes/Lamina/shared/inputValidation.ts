@@ -5,6 +5,11 @@ export interface InputProblem {
 	/** The input as the user named it. */
 	field: string;
 	message: string;
+	/**
+	 * The problem is that the app definition doesn't list something given (an input, an option
+	 * label) or lists a requirement: a newer definition of the app may not have it.
+	 */
+	byDefinition?: boolean;
 }
 
 export interface ValidatedInputs {
@@ -107,7 +112,7 @@ export function isHttpUrl(value: string): boolean {
 	}
 }
 
-function checkValue(parameter: LaminaParameter, value: unknown): { value?: unknown; problem?: string } {
+function checkValue(parameter: LaminaParameter, value: unknown): { value?: unknown; problem?: string; byDefinition?: boolean } {
 	const name = quote(parameter.name);
 	if (parameter.type === 'options') {
 		const check = (entry: unknown) => matchOption(parameter, entry);
@@ -116,7 +121,10 @@ function checkValue(parameter: LaminaParameter, value: unknown): { value?: unkno
 		const bad = values.find((_, i) => labels[i] === undefined);
 		if (bad !== undefined) {
 			const choices = optionLabels(parameter).map(quote).join(', ');
-			return { problem: `Input ${name}: ${quote(String(bad))} is not one of its choices. Choose one of: ${choices}` };
+			return {
+				problem: `Input ${name}: ${quote(String(bad))} is not one of its choices. Choose one of: ${choices}`,
+				byDefinition: true,
+			};
 		}
 		return { value: parameter.multiple && Array.isArray(value) ? labels : labels[0] };
 	}
@@ -156,6 +164,7 @@ export function validateRunInputs(parameters: LaminaParameter[], given: Record<s
 			const suggestedName = suggestion ? (resolveParameter(parameters, suggestion)?.name ?? suggestion) : undefined;
 			problems.push({
 				field: key,
+				byDefinition: true,
 				message:
 					`This app has no input ${quote(key)}.` +
 					(suggestedName ? ` Did you mean ${quote(suggestedName)}?` : '') +
@@ -166,7 +175,7 @@ export function validateRunInputs(parameters: LaminaParameter[], given: Record<s
 		if (isBlank(value)) continue;
 		const checked = checkValue(parameter, value);
 		const earlier = givenAs.get(parameter.name);
-		if (checked.problem) problems.push({ field: parameter.name, message: checked.problem });
+		if (checked.problem) problems.push({ field: parameter.name, message: checked.problem, byDefinition: checked.byDefinition });
 		else if (earlier !== undefined && JSON.stringify(inputs[parameter.name]) !== JSON.stringify(checked.value)) {
 			problems.push({
 				field: parameter.name,
@@ -180,6 +189,7 @@ export function validateRunInputs(parameters: LaminaParameter[], given: Record<s
 		if (mustSupply(parameter) && !(parameter.name in inputs) && !problems.some((p) => p.field === parameter.name)) {
 			problems.push({
 				field: parameter.name,
+				byDefinition: true,
 				message: `Input ${quote(parameter.name)} is required by this app and has no default. Give it a value.`,
 			});
 		}

@@ -25,6 +25,11 @@ export interface AppFetcher {
 	(appId: string, itemIndex?: number): Promise<LaminaApp>;
 	/** Fetches the definition again (e.g. Lamina rejected inputs that matched the cached one). */
 	refresh(appId: string, itemIndex?: number): Promise<LaminaApp>;
+	/**
+	 * The definition fetched again if this execution used one cached before it began, once per
+	 * app (items asking together share the request); undefined when it is as fresh as that.
+	 */
+	refreshStale(appId: string, itemIndex?: number): Promise<LaminaApp | undefined>;
 }
 
 async function definitionKey(context: LaminaContext, appId: string, itemIndex?: number): Promise<string> {
@@ -57,18 +62,29 @@ export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppF
 		});
 		return app;
 	};
+	const createdAt = Date.now();
+	/** When the definition this execution last used of each app was fetched. */
+	const usedFetchedAt = new Map<string, number>();
 	const load = async (appId: string, itemIndex: number | undefined, force: boolean): Promise<LaminaApp> => {
 		const key = await definitionKey(context, appId, itemIndex);
 		const cached = definitions.get(key);
 		if (cached && !force && Date.now() - cached.fetchedAt < DEFINITION_TTL_MS) {
-			if (cached.owner === context) return deepCopy(await cached.app);
+			const use = async () => {
+				const app = deepCopy(await cached.app);
+				usedFetchedAt.set(appId, Math.max(usedFetchedAt.get(appId) ?? -Infinity, cached.fetchedAt));
+				return app;
+			};
+			if (cached.owner === context) return await use();
 			try {
-				return deepCopy(await cached.app);
+				return await use();
 			} catch {
 				// Another execution's request failed (it was stopped, say): not this one's error.
 			}
 		}
-		return deepCopy(await request(key, appId, itemIndex));
+		const requestedAt = Date.now();
+		const app = deepCopy(await request(key, appId, itemIndex));
+		usedFetchedAt.set(appId, Math.max(usedFetchedAt.get(appId) ?? -Infinity, requestedAt));
+		return app;
 	};
 	const fetched = new Set<string>();
 	const fetchApp = ((appId: string, itemIndex?: number) => {
@@ -77,5 +93,15 @@ export function appFetcher(context: LaminaContext, { fresh = false } = {}): AppF
 		return load(appId, itemIndex, force);
 	}) as AppFetcher;
 	fetchApp.refresh = (appId: string, itemIndex?: number) => load(appId, itemIndex, true);
+	const staleRefreshes = new Map<string, Promise<LaminaApp>>();
+	fetchApp.refreshStale = async (appId: string, itemIndex?: number) => {
+		let refreshing = staleRefreshes.get(appId);
+		if (!refreshing) {
+			if ((usedFetchedAt.get(appId) ?? -Infinity) >= createdAt) return undefined;
+			refreshing = load(appId, itemIndex, true);
+			staleRefreshes.set(appId, refreshing);
+		}
+		return deepCopy(await refreshing);
+	};
 	return fetchApp;
 }

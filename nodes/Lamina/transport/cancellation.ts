@@ -47,3 +47,34 @@ export async function pause(context: MaybeCancellable, ms: number, itemIndex?: n
 	}
 	if (signal.aborted) throw cancelledError(context, itemIndex);
 }
+
+export interface Stoppable<T> {
+	/** The same context, whose cancel signal also fires on `stop()`. */
+	context: T;
+	/** Ends, at once, every request, pause, download and stream read made through `context`. */
+	stop(): void;
+	/** Stops following the execution's own signal (call when the node is done). */
+	release(): void;
+}
+
+/**
+ * A context for the part of a node's work that may be dropped once the node has failed anyway
+ * (other items' waits and downloads): its cancel signal fires on n8n's "Stop execution" and on
+ * `stop()`. n8n's request helper takes the abort signal from the context it is called on, so
+ * requests through this context are aborted too, not only the pauses and body reads.
+ */
+export function stoppable<T extends MaybeCancellable>(context: T): Stoppable<T> {
+	const controller = new AbortController();
+	const execution = cancelSignalOf(context);
+	const onAbort = () => controller.abort();
+	execution?.addEventListener('abort', onAbort, { once: true });
+	if (execution?.aborted) controller.abort();
+	const derived = Object.create(context, {
+		getExecutionCancelSignal: { value: () => controller.signal },
+	}) as T;
+	return {
+		context: derived,
+		stop: () => controller.abort(),
+		release: () => execution?.removeEventListener('abort', onAbort),
+	};
+}

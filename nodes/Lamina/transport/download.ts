@@ -4,6 +4,7 @@
  * credential attaches the API key only for Lamina's own origin, never for a CDN.
  */
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { BodyStopped, guardChunks } from './bodyGuard';
 import { cancelSignalOf, throwIfCancelled } from './cancellation';
@@ -19,6 +20,7 @@ import {
 	type Attempt,
 } from './transfer';
 import { chooseFileName, chooseMimeType, planDownloads, type BinaryNaming, type PlannedDownload } from '../shared/mediaFiles';
+import { outputsByLabel } from '../shared/runShape';
 import type { LaminaRun } from '../shared/types';
 
 export interface DownloadOptions {
@@ -148,7 +150,8 @@ async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload
  * Property names: naming 'index' gives `${prefix}${i}` with i the output's position in
  * `run.outputs` (data0, data1...); naming 'label' gives the label as a safe name
  * ('Hero Image' → 'Hero_Image'), deduplicated ('Hero_Image_2').
- * Throws a NodeApiError naming the output and the file's host when a download fails.
+ * Throws a NodeApiError naming the output and the file's host when a download fails; it carries
+ * the run (ID, status, outputs by label), whose files can be fetched again later.
  */
 export async function downloadOutputsAsBinary(
 	this: IExecuteFunctions,
@@ -158,12 +161,26 @@ export async function downloadOutputsAsBinary(
 ): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	for (const planned of planDownloads(run.outputs, options)) {
-		binary[planned.propertyName] = await withTransferRetries(this, itemIndex, () => downloadAttempt.call(this, planned, itemIndex), {
-			message: (failure) => `Could not download output "${planned.label}" from ${hostOf(planned.url)}: ${failure.reason}`,
-			description: (attempts) =>
-				`${triedTimes(attempts)} Output files are kept for a limited time: if the run is old, run the app again. ` +
-				'Otherwise check that n8n can reach that host.',
-		});
+		try {
+			binary[planned.propertyName] = await withTransferRetries(this, itemIndex, () => downloadAttempt.call(this, planned, itemIndex), {
+				message: (failure) => `Could not download output "${planned.label}" from ${hostOf(planned.url)}: ${failure.reason}`,
+				description: (attempts) =>
+					`${triedTimes(attempts)} The run ${run.runId} ended in Lamina: its files can be fetched again with "Get Run" (its runId) ` +
+					'while Lamina keeps them (output files are kept for a limited time). Check that n8n can reach that host.',
+			});
+		} catch (error) {
+			const failure =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			// The run is done and paid for: the error keeps it, so nothing needs to run again.
+			if (failure instanceof NodeApiError) {
+				failure.context.runId ??= run.runId;
+				failure.context.status ??= run.status;
+				failure.context.outputsByLabel ??= outputsByLabel(run.outputs);
+			}
+			throw failure;
+		}
 	}
 	return binary;
 }

@@ -48,6 +48,12 @@ export interface LaminaRequest {
 	 * is a pacing signal: the request waits for the window and goes again, without using an attempt.
 	 */
 	rateLimitPatienceMs?: number;
+	/**
+	 * Someone waits for this answer now (an editor lookup, a webhook's check; by default, any
+	 * context that is not a node execution): it goes ahead of a running batch's queue, and fails
+	 * after INTERACTIVE_QUEUE_MS rather than wait for a busy window.
+	 */
+	interactive?: boolean;
 	headers?: Record<string, string>;
 }
 
@@ -60,6 +66,28 @@ export interface LaminaResponse<T> {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_RATE_LIMIT_PATIENCE_MS = 10 * 60_000;
+/** Lamina waits 15 s for a webhook's answer; an editor lookup should not hang longer either. */
+const INTERACTIVE_QUEUE_MS = 8_000;
+
+/** Editor lookups, webhooks and webhook hooks have no input items: nobody batches there. */
+function isInteractive(context: LaminaContext): boolean {
+	return typeof (context as Partial<IExecuteFunctions>).getInputData !== 'function';
+}
+
+function queuedTooLongError(context: LaminaContext, waitedMs: number, itemIndex?: number): NodeApiError {
+	const error = new NodeApiError(
+		context.getNode(),
+		{ message: 'rate limit busy', laminaCode: 'RATE_LIMITED' },
+		{
+			message: `Lamina's rate limit is taken by other requests of this n8n right now (waited ${Math.round(waitedMs / 1000)} s)`,
+			description: 'A large batch is using the requests Lamina allows per minute. Try again in a minute, or when the batch is done.',
+			httpCode: '429',
+			itemIndex,
+		},
+	);
+	error.context.laminaCode = 'RATE_LIMITED';
+	return error;
+}
 
 /** The credential's base URL without trailing slashes, or a clear error naming the field. */
 export function normaliseBaseUrl(raw: unknown): string | undefined {
@@ -124,6 +152,7 @@ export async function laminaRequest<T = unknown>(
 	const pacer = rateLimitPacer(baseUrl);
 	const signal = cancelSignalOf(this);
 	const patienceMs = request.rateLimitPatienceMs ?? DEFAULT_RATE_LIMIT_PATIENCE_MS;
+	const interactive = request.interactive ?? isInteractive(this);
 	/** When Lamina first answered this request with 429. */
 	let refusedSince: number | undefined;
 
@@ -132,7 +161,10 @@ export async function laminaRequest<T = unknown>(
 			signal,
 			cancelled: () => cancelledError(this, request.itemIndex),
 			heldOpen: request.heldOpen === true || request.stream === true,
-			front: refusedSince !== undefined,
+			front: refusedSince !== undefined || interactive,
+			...(interactive
+				? { maxWaitMs: INTERACTIVE_QUEUE_MS, waitedTooLong: (ms: number) => queuedTooLongError(this, ms, request.itemIndex) }
+				: {}),
 		});
 		// Nothing is sent once the execution is stopped (items still queued for a slot included).
 		if (cancelSignalOf(this)?.aborted) {

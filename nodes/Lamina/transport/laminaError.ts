@@ -202,3 +202,49 @@ export function describeLaminaError(failure: LaminaFailure): DescribedLaminaErro
 		details,
 	};
 }
+
+/** Network failures that happen before a request reaches the server: nothing was received. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a request that starts a run may have started it although it failed. Lamina refused it
+ * (4xx, a redirect) or did not accept it (429, 503) only when it says so; a server error, a
+ * reset or a timeout after the request went out leave it open.
+ */
+export function startMayHaveHappened(failure: { statusCode?: number; networkErrorCode?: string }): boolean {
+	const { statusCode } = failure;
+	if (statusCode === undefined) return !NOT_SENT_CODES.has(failure.networkErrorCode ?? '');
+	return statusCode >= 500 && statusCode !== 503;
+}
+
+/** Lamina's clock and ours may differ: the check looks back a little further than the request. */
+const SINCE_MARGIN_MS = 60_000;
+
+export interface UncertainStart {
+	/** The failure as described for any request. */
+	message: string;
+	description: string;
+	/** The app whose run it may be; unknown for a brief (Lamina picks the app). */
+	appId?: string;
+	/** `Date.now()` when the request was sent. */
+	sentAt: number;
+}
+
+/**
+ * What to tell a user when a start may or may not have started a run: how to check, and never a
+ * blind "run it again", which could start (and bill) a second run.
+ */
+export function describeUncertainStart(start: UncertainStart): { message: string; description: string; since: string } {
+	const since = new Date(Math.floor((start.sentAt - SINCE_MARGIN_MS) / 1000) * 1000).toISOString();
+	const reference = /\((Code: [^)]*)\)\s*$/.exec(start.description)?.[0];
+	const filters = start.appId ? `App ID "${start.appId}" and Since ${since}` : `Since ${since}`;
+	return {
+		message: `${start.message}; the run may have started`,
+		description:
+			'Lamina may have received the request before it failed, so it was not sent again: a second start could run (and bill) it twice. ' +
+			`Check whether it started with Run → Get Many, Filters ${filters} (no Status filter): a run listed there is collected with "Wait for Run" (its runId). ` +
+			'Start it again only if none is listed.' +
+			(reference ? ` ${reference}` : ''),
+		since,
+	};
+}

@@ -31,8 +31,11 @@ export interface AcquireOptions {
 	/** The error to throw when `signal` fires. */
 	cancelled?: () => Error;
 	heldOpen?: boolean;
-	/** Goes ahead of the queue: a request the server refused (429) keeps its place. */
+	/** Goes ahead of the queue: a request the server refused (429) keeps its place; an editor lookup or a webhook's check. */
 	front?: boolean;
+	/** Waits at most this long for a slot, then throws `waitedTooLong()`. */
+	maxWaitMs?: number;
+	waitedTooLong?: (waitedMs: number) => Error;
 }
 
 interface Waiter {
@@ -133,16 +136,20 @@ export class RateLimitPacer {
 		const waiter: Waiter = { wake: () => undefined };
 		if (options.front) this.queue.unshift(waiter);
 		else this.queue.push(waiter);
+		const since = this.now();
+		const deadline = options.maxWaitMs === undefined ? Infinity : since + options.maxWaitMs;
 		try {
 			for (;;) {
 				if (options.signal?.aborted) throw options.cancelled?.() ?? new Error('The execution was cancelled');
+				const left = deadline - this.now();
+				if (left <= 0) throw options.waitedTooLong?.(this.now() - since) ?? new Error('No slot within the time allowed');
 				if (this.queue[0] !== waiter) {
-					await this.sleepUntilWoken(waiter, undefined, options.signal);
+					await this.sleepUntilWoken(waiter, Number.isFinite(left) ? left : undefined, options.signal);
 					continue;
 				}
 				const ms = this.delayMs();
 				if (ms <= 0) return this.take(options.heldOpen);
-				await this.sleepUntilWoken(waiter, ms, options.signal);
+				await this.sleepUntilWoken(waiter, Math.min(ms, left), options.signal);
 			}
 		} finally {
 			const at = this.queue.indexOf(waiter);

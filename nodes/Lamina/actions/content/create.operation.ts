@@ -6,6 +6,8 @@ import { contentResultItem, readContentAnswer } from '../../shared/contentAnswer
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
 import { includeProgressOption, maxWaitFields, maxWaitOption, maxWaitSecondsOf, progressTimeline, runItem } from '../run/common';
+import type { RunBatch } from '../run/runBatch';
+import { sendStart } from '../run/startedRuns';
 import { ONLY_V1 } from '../versions';
 import { runFailedError, waitForRun } from '../run/waitForRun';
 
@@ -188,19 +190,29 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBri
  * Sends the brief. A started run is waited for (unless "Don't Wait") and output like Run App's,
  * plus the app Lamina picked, its drafted inputs and warnings. An answer that started no run
  * (needs_input, needs_clarification, unmatched) is an ordinary item saying what is needed.
+ * Part of `batch`: nothing is sent once another item failed the node, and the wait stops then.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, prepared: PreparedBrief): Promise<IDataObject> {
-	const data = await laminaData.call(this, {
-		method: 'POST',
-		path: '/v1/content/create',
-		body: prepared.body,
-		// It may start a run: repeated only when Lamina surely did not accept it.
-		startsRun: true,
-		subject: prepared.appId ? `app "${prepared.appId}"` : undefined,
-		itemIndex,
-	});
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	prepared: PreparedBrief,
+	batch: RunBatch,
+): Promise<IDataObject | undefined> {
+	if (batch.failed) return undefined;
+	const data = await sendStart(this, itemIndex, prepared.appId, () =>
+		laminaData.call(this, {
+			method: 'POST',
+			path: '/v1/content/create',
+			body: prepared.body,
+			// It may start a run: repeated only when Lamina surely did not accept it.
+			startsRun: true,
+			subject: prepared.appId ? `app "${prepared.appId}"` : undefined,
+			itemIndex,
+		}),
+	);
 	const answer = readContentAnswer(data);
 	if (answer.kind !== 'run') return contentResultItem(answer, prepared.brief);
+	batch.runs.add(itemIndex, answer.runId, answer.runStatus);
 
 	const appId = (answer.selectedApp?.appId as string | undefined) ?? prepared.appId;
 	const context: IDataObject = {
@@ -217,7 +229,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, prepar
 	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await waitForRun.call(this, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex, timeline });
+	const { run, timedOut } = await waitForRun.call(batch.waiting, answer.runId, {
+		maxWaitMs: maxWaitSeconds * 1000,
+		itemIndex,
+		timeline,
+		stopWhen: () => batch.failed,
+		onSeen: (seen) => batch.runs.seen(itemIndex, seen),
+	});
+	batch.runs.seen(itemIndex, run);
 	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return {
 		...runItem(run, { appId, simplify: false, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined, timeline }),

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
 import { isHttpUrl } from '../../shared/inputValidation';
@@ -18,8 +18,20 @@ import type { LaminaApp } from '../../shared/types';
 import type { AppFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { checkEveryItem } from '../checkEveryItem';
-import { checkedInputs, checkFileInputs, inputValues, readInputs, type FileInput, type FileInputsOption } from './runInputs';
+import {
+	checkedInputs,
+	checkFileInputs,
+	inputValues,
+	markedUnknownToDefinition,
+	readInputs,
+	unknownToDefinition,
+	type FileInput,
+	type FileInputsOption,
+	type GivenInputs,
+} from './runInputs';
 import { asNodeError, errorItem } from '../perItem';
+import { RunBatch } from './runBatch';
+import { sendStart } from './startedRuns';
 import {
 	includeProgressOption,
 	maxWaitFields,
@@ -352,13 +364,6 @@ function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: 
 	}
 }
 
-/** Lamina's webhook body names no app: tag the URL so a Lamina Trigger can filter and report it. */
-export function tagWebhookUrl(webhookUrl: string, appId: string): string {
-	const url = new URL(webhookUrl);
-	url.searchParams.set('laminaAppId', appId);
-	return url.toString();
-}
-
 interface CreateOptions {
 	concurrency?: number;
 	downloadOutputs?: boolean;
@@ -384,25 +389,28 @@ interface PreparedRun {
 /**
  * Starts one run. If Lamina rejects the inputs, the app definition may have changed since it
  * was cached: check them against a fresh one and, when that changes what we send, try once more
- * (a 400 means Lamina started nothing, so this cannot start a run twice).
+ * (a 400 means Lamina started nothing, so this cannot start a run twice). Files are uploaded
+ * first, and nothing is started once the batch failed; a start that was sent is not aborted.
  */
-async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: number, fetchApp: AppFetcher) {
+async function startRun(this: IExecuteFunctions, batch: RunBatch, run: PreparedRun, itemIndex: number, fetchApp: AppFetcher) {
 	const post = (body: IDataObject) =>
-		laminaData.call(this, {
-			method: 'POST',
-			path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
-			qs: run.qs,
-			body,
-			startsRun: true,
-			subject: `app "${run.app.appId}"`,
-			itemIndex,
-		});
+		sendStart(this, itemIndex, run.app.appId, () =>
+			laminaData.call(this, {
+				method: 'POST',
+				path: `/v1/apps/${encodeURIComponent(run.app.appId)}/runs`,
+				qs: run.qs,
+				body,
+				startsRun: true,
+				subject: `app "${run.app.appId}"`,
+				itemIndex,
+			}),
+		);
 	// Files become asset URLs just before the start; a retry below sends the same ones again.
 	const assets: Record<string, string> = {};
 	if (run.files.length) {
 		const inputs = { ...(run.body.inputs as IDataObject) };
 		for (const file of run.files) {
-			const asset = await uploadBinaryAsAsset.call(this, itemIndex, file.binaryPropertyName, file.mediaType, {
+			const asset = await uploadBinaryAsAsset.call(batch.waiting, itemIndex, file.binaryPropertyName, file.mediaType, {
 				field: 'Files as Inputs → Input Binary Field',
 			});
 			inputs[file.input] = asset.assetUrl;
@@ -410,6 +418,7 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 		}
 		run = { ...run, body: { ...run.body, inputs } };
 	}
+	if (batch.failed) return undefined;
 	try {
 		return normaliseRun(await post(run.body));
 	} catch (error) {
@@ -423,7 +432,11 @@ async function startRun(this: IExecuteFunctions, run: PreparedRun, itemIndex: nu
 	}
 }
 
-/** Everything that can be checked without starting a run: app, inputs, options. */
+/**
+ * Everything that can be checked without starting a run: app, inputs, options. A refusal of
+ * something the app definition doesn't list (an input, an option label, an output) is checked
+ * against a fresh definition first: a cached one may predate the app's latest change.
+ */
 async function prepareRun(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -433,6 +446,19 @@ async function prepareRun(
 	const appId = getAppId.call(this, itemIndex);
 	const read = readInputs.call(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
+	try {
+		return prepareFor.call(this, app, read, itemIndex, options);
+	} catch (error) {
+		const refusal = asNodeError(this, error, itemIndex);
+		if (!unknownToDefinition(refusal)) throw refusal;
+		// A failed lookup leaves the refusal as it was.
+		const fresh = await fetchApp.refreshStale(appId, itemIndex).catch(() => undefined);
+		if (!fresh) throw refusal;
+		return prepareFor.call(this, fresh, read, itemIndex, options);
+	}
+}
+
+function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, itemIndex: number, options: CreateOptions): PreparedRun {
 	const given = inputValues.call(this, read, app, itemIndex);
 	const files = checkFileInputs.call(this, app, given, options.fileInputs, itemIndex);
 	// A file counts as the input's value; its asset URL is known only after the upload.
@@ -457,7 +483,8 @@ async function prepareRun(
 				itemIndex,
 			});
 		}
-		qs.webhook = tagWebhookUrl(webhookUrl, app.appId);
+		// The user's URL as given: whatever receives it may match or sign it exactly.
+		qs.webhook = webhookUrl;
 	}
 	const body: IDataObject = { inputs: inputs as IDataObject };
 	const wanted = outputLabels(options.outputs);
@@ -465,10 +492,12 @@ async function prepareRun(
 		const known = (app.outputs ?? []).map((output) => output.label);
 		const unknown = known.length ? wanted.filter((label) => !known.some((k) => k.toLowerCase() === label.toLowerCase())) : [];
 		if (unknown.length) {
-			throw new NodeOperationError(this.getNode(), `"${unknown[0]}" is not an output of "${app.name}"`, {
-				description: `Only These Outputs takes labels from: ${known.map((k) => `"${k}"`).join(', ')}.`,
-				itemIndex,
-			});
+			throw markedUnknownToDefinition(
+				new NodeOperationError(this.getNode(), `"${unknown[0]}" is not an output of "${app.name}"`, {
+					description: `Only These Outputs takes labels from: ${known.map((k) => `"${k}"`).join(', ')}.`,
+					itemIndex,
+				}),
+			);
 		}
 		body.outputs = wanted;
 	}
@@ -485,7 +514,6 @@ export async function execute(
 	itemCount: number,
 	fetchApp: AppFetcher,
 ): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(itemCount);
 
 	const webhookMode = this.getNodeParameter('waitMode', 0, 'wait') === 'webhook';
@@ -519,22 +547,19 @@ export async function execute(
 		return undefined;
 	});
 
-	const started: string[] = [];
-	/** Items whose run was seen to end (or that no longer wait for it). */
-	const ended = new Set<number>();
-	let firstFailure: NodeApiError | NodeOperationError | undefined;
-	let failed: () => void = () => undefined;
-	const aFailure = new Promise<void>((resolve) => (failed = resolve));
+	// Without Continue On Fail the first failure ends the node at once: the other waits and
+	// downloads are stopped, and every run started is listed in the error.
+	const batch = new RunBatch(this, 'started');
 	const work = Promise.all(
 		prepared.map(async (run, itemIndex) => {
 			if (!run) return;
 			try {
 				const queued = await startLimit(async () => {
-					if (firstFailure) return undefined;
-					return await startRun.call(this, run, itemIndex, fetchApp);
+					if (batch.failed) return undefined;
+					return await startRun.call(this, batch, run, itemIndex, fetchApp);
 				});
 				if (!queued) return;
-				started[itemIndex] = queued.runId;
+				batch.runs.add(itemIndex, queued.runId, queued.status);
 
 				const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
 				const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
@@ -544,33 +569,34 @@ export async function execute(
 					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 				}
 				if (waitMode !== 'wait') {
-					ended.add(itemIndex);
 					results[itemIndex] = [{ json: runItem(queued, { appId: run.app.appId, simplify }), pairedItem: { item: itemIndex } }];
 					return;
 				}
 				const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 				const timeline = progressTimeline(options.includeProgress);
-				const { run: finished, timedOut } = await waitForRun.call(this, queued.runId, {
+				const { run: finished, timedOut } = await waitForRun.call(batch.waiting, queued.runId, {
 					maxWaitMs: maxWaitSeconds * 1000,
 					itemIndex,
 					pollIntervalMs: run.app.modality === 'video' ? 12_000 : 4_000,
 					// Once another item failed the node, nobody reads this result: stop asking.
-					stopWhen: () => firstFailure !== undefined,
+					stopWhen: () => batch.failed,
 					timeline,
+					onSeen: (seen) => batch.runs.seen(itemIndex, seen),
 				});
-				if (firstFailure) return;
-				if (isTerminal(finished)) ended.add(itemIndex);
+				batch.runs.seen(itemIndex, finished);
+				if (batch.failed) return;
 				if (isTerminal(finished) && finished.status !== 'completed') {
 					throw runFailedError(this, finished, itemIndex, timeline);
 				}
 				const binary =
 					options.downloadOutputs && finished.status === 'completed'
-						? await downloadOutputsAsBinary.call(this, finished, itemIndex, {
+						? await downloadOutputsAsBinary.call(batch.waiting, finished, itemIndex, {
 								naming: options.binaryNaming ?? 'label',
 								prefix: options.binaryPrefix ?? 'data',
 							})
 						: undefined;
+				if (batch.failed) return;
 				results[itemIndex] = [
 					{
 						json: runItem(finished, {
@@ -584,34 +610,11 @@ export async function execute(
 					},
 				];
 			} catch (error) {
-				const nodeError = asNodeError(this, error, itemIndex);
-				if (continueOnFail) {
-					results[itemIndex] = [errorItem(nodeError, itemIndex)];
-					return;
-				}
-				if (!firstFailure) {
-					firstFailure = nodeError;
-					failed();
-				}
+				const item = batch.itemFailed(error, itemIndex);
+				if (item) results[itemIndex] = [item];
 			}
 		}),
 	);
-	// Without Continue On Fail the first failure ends the node: the other runs are not waited for.
-	await Promise.race([work, aFailure]);
-
-	if (firstFailure) {
-		const list = (wanted: (itemIndex: number) => boolean) =>
-			started.flatMap((runId, itemIndex) => (runId && wanted(itemIndex) ? [`item ${itemIndex}: ${runId}`] : []));
-		const stillRunning = list((itemIndex) => !ended.has(itemIndex));
-		const endedOthers = list((itemIndex) => ended.has(itemIndex) && itemIndex !== firstFailure!.context.itemIndex);
-		const notes = [
-			stillRunning.length
-				? `Still running in Lamina, not waited for (collect them with "Wait for Run"): ${stillRunning.join(', ')}.`
-				: undefined,
-			endedOthers.length ? `Ended in Lamina, not output (see them with "Get Run"): ${endedOthers.join(', ')}.` : undefined,
-		].filter(Boolean);
-		if (notes.length) firstFailure.description = [firstFailure.description ?? '', ...notes].join('\n').trim();
-		throw firstFailure;
-	}
+	await batch.settle(work);
 	return results.flat();
 }

@@ -21,6 +21,19 @@ export interface FileInput {
 	mediaType?: MediaKind;
 }
 
+/** Refusals of something the app definition doesn't list: a newer definition may list it. */
+const refusedByDefinition = new WeakSet<Error>();
+
+export function markedUnknownToDefinition<E extends Error>(error: E): E {
+	refusedByDefinition.add(error);
+	return error;
+}
+
+/** Whether `error` refused an input (or option, output) that a newer app definition may know. */
+export function unknownToDefinition(error: unknown): boolean {
+	return error instanceof Error && refusedByDefinition.has(error);
+}
+
 /** What the node was given: input values, or "Map Automatically" (take them from the incoming item). */
 export type GivenInputs = { values: Record<string, unknown> } | { fromItem: true };
 
@@ -73,12 +86,14 @@ export function checkFileInputs(
 	return (fileInputs?.files ?? []).map((entry) => {
 		const parameter = resolveParameter(parameters, String(entry.input ?? ''));
 		if (!parameter || parameter.type !== 'url') {
-			throw new NodeOperationError(this.getNode(), `Files as Inputs: "${String(entry.input ?? '')}" is not a URL input of "${app.name}"`, {
-				description: urlInputs.length
-					? `Files can go to: ${urlInputs.join(', ')}.`
-					: `"${app.name}" takes no files (it has no URL inputs).`,
-				itemIndex,
-			});
+			throw markedUnknownToDefinition(
+				new NodeOperationError(this.getNode(), `Files as Inputs: "${String(entry.input ?? '')}" is not a URL input of "${app.name}"`, {
+					description: urlInputs.length
+						? `Files can go to: ${urlInputs.join(', ')}.`
+						: `"${app.name}" takes no files (it has no URL inputs).`,
+					itemIndex,
+				}),
+			);
 		}
 		const alsoGiven = Object.keys(given).some(
 			(key) => resolveParameter(parameters, key) === parameter && given[key] !== '' && given[key] != null,
@@ -119,7 +134,7 @@ export function checkedInputs(
 	const { inputs, problems } = validateRunInputs(app.parameters ?? [], given);
 	if (problems.length) {
 		const [first, ...rest] = problems;
-		throw new NodeOperationError(
+		const error = new NodeOperationError(
 			this.getNode(),
 			rest.length ? `${first.message} (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : first.message,
 			{
@@ -127,6 +142,7 @@ export function checkedInputs(
 				itemIndex,
 			},
 		);
+		throw problems.some((problem) => problem.byDefinition) ? markedUnknownToDefinition(error) : error;
 	}
 	return inputs;
 }

@@ -16,6 +16,8 @@ export interface WaitOptions {
 	stopWhen?: () => boolean;
 	/** "Include Progress": wait over the event stream and record every state seen here. */
 	timeline?: ProgressTimeline;
+	/** Told every state of the run seen, e.g. to account for it if the node fails meanwhile. */
+	onSeen?: (run: LaminaRun) => void;
 }
 
 export interface WaitResult {
@@ -74,6 +76,7 @@ export class RunWatch {
 	see(run: LaminaRun): boolean {
 		this.run = run;
 		this.options.timeline?.see(run);
+		this.options.onSeen?.(run);
 		const key = runStateKey(run);
 		const changed = key !== this.lastKey;
 		this.lastKey = key;

@@ -11,6 +11,7 @@ import {
 	runItem,
 	simplifyOption,
 } from './common';
+import type { RunBatch } from './runBatch';
 import { runFailedError, waitForRun } from './waitForRun';
 
 /** Runs awaited at the same time unless Options → Concurrent Waits says otherwise. */
@@ -48,12 +49,24 @@ export function concurrency(this: IExecuteFunctions): number {
 	return Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENT_WAITS));
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const runId = requireRunId.call(this, itemIndex);
+/** Every item's run ID, read before any wait: the batch lists them all if one fails. */
+export function readRunId(this: IExecuteFunctions, itemIndex: number): string {
+	return requireRunId.call(this, itemIndex);
+}
+
+/** Waits for the item's run as part of `batch`: its wait stops when another item fails the node. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, runId: string, batch: RunBatch): Promise<IDataObject> {
 	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await waitForRun.call(this, runId, { maxWaitMs: maxWaitSeconds * 1000, itemIndex, timeline });
+	const { run, timedOut } = await waitForRun.call(batch.waiting, runId, {
+		maxWaitMs: maxWaitSeconds * 1000,
+		itemIndex,
+		timeline,
+		stopWhen: () => batch.failed,
+		onSeen: (seen) => batch.runs.seen(itemIndex, seen),
+	});
+	batch.runs.seen(itemIndex, run);
 	if (!timedOut && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return runItem(run, {
 		simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
