@@ -5,7 +5,7 @@ import { laminaData } from '../../transport';
 import { contentResultItem, readContentAnswer } from '../../shared/contentAnswer';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
-import { includeProgressOption, maxWaitFields, maxWaitOption, maxWaitSecondsOf, progressTimeline, runItem } from '../run/common';
+import { checkMaxWait, includeProgressOption, maxWaitFields, maxWaitOption, maxWaitSecondsOf, progressTimeline, runItem } from '../run/common';
 import type { RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
 import { ONLY_V1 } from '../versions';
@@ -171,6 +171,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBri
 			itemIndex,
 		});
 	}
+	checkMaxWait(this, itemIndex);
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
 	const chosen = this.getNodeParameter('appId', itemIndex, '', { extractValue: true }) as unknown;
 	const appId = typeof chosen === 'string' && chosen.trim() !== '' ? chosen.trim() : undefined;

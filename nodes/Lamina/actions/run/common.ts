@@ -108,6 +108,12 @@ export function maxWaitSecondsOf(context: IExecuteFunctions, itemIndex: number, 
 	return seconds;
 }
 
+/** Max Wait Time checked before anything starts: a wrong amount must not leave a started run behind. */
+export function checkMaxWait(context: IExecuteFunctions, itemIndex: number): void {
+	const waitMode = context.getNodeParameter('waitMode', itemIndex, 'wait');
+	if (waitMode === 'wait' || waitMode === 'webhook') maxWaitSecondsOf(context, itemIndex, waitMode === 'webhook' ? 'webhook' : 'completion');
+}
+
 /** Only These Outputs: version 1 keeps comma-separated labels, 1.1 picks them from the app's outputs. */
 export function outputLabels(value: unknown): string[] {
 	return toList(value);

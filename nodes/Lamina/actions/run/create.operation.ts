@@ -33,6 +33,7 @@ import { asNodeError, errorItem } from '../perItem';
 import { RunBatch } from './runBatch';
 import { sendStart } from './startedRuns';
 import {
+	checkMaxWait,
 	includeProgressOption,
 	maxWaitFields,
 	maxWaitOption,
@@ -445,6 +446,7 @@ async function prepareRun(
 ): Promise<PreparedRun> {
 	const appId = getAppId.call(this, itemIndex);
 	const read = readInputs.call(this, itemIndex);
+	checkMaxWait(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
 	try {
 		return prepareFor.call(this, app, read, itemIndex, options);
