@@ -109,6 +109,8 @@ function inputValuesMapper(supportAutoMap: boolean, versions: typeof ONLY_V1): I
 			resourceMapper: {
 				resourceMapperMethod: 'getAppInputs',
 				mode: 'add',
+				// n8n's own heading would read "Values to Send": name it as the field is named.
+				valuesLabel: 'Input Values',
 				fieldWords: { singular: 'input', plural: 'inputs' },
 				addAllFields: true,
 				multiKeyMatch: false,
