@@ -398,6 +398,9 @@ export async function addCollectionOption(page: Page, name: string): Promise<voi
 	const items = page.locator(sel.dropdownItem).filter({ visible: true });
 	await items.first().waitFor({ state: 'visible' });
 	await items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }).first().click();
+	// The list is filterable and may stay open after a pick: close it, or the next dropdown read sees it.
+	if (await items.first().isVisible()) await page.keyboard.press('Escape');
+	await items.first().waitFor({ state: 'hidden' }).catch(() => undefined);
 	await page.locator(`${sel.ndv} [data-test-id="parameter-item"], ${sel.ndv} .parameter-item`).filter({ hasText: name }).first().waitFor({ state: 'visible' });
 }
 

@@ -270,7 +270,8 @@ const inputFields: EditorStep = {
 			if (!field) continue;
 			const name = normalise(parameter.name);
 			// Labels are saved into workflows: the name alone, as n8n's own mappers label their fields.
-			if (field.label.replace(/\s*\*$/, '') !== name) problems.push(`"${parameter.name}" is labelled "${field.label}" (want "${name}")`);
+			// The label's row also holds n8n's Fixed / Expression switch (and a required star).
+			if (field.label.replace(/\s*(Fixed Expression)?\s*\*?$/, '') !== name) problems.push(`"${parameter.name}" is labelled "${field.label}" (want "${name}")`);
 			const required = mustSupply(parameter);
 			if (required && !field.flagged) problems.push(`required "${name}" shows no required mark while empty`);
 			if (required && field.removable) problems.push(`required "${name}" offers "Remove input"`);
