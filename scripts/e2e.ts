@@ -49,8 +49,8 @@ import { assertDistinctIds, loadWorkflow } from './lib/workflows';
 const WATCHDOG_MS = 5 * 60_000;
 /** The install cases start three more n8n and run `npm install` once: more time for them. */
 const INSTALL_WATCHDOG_MS = 8 * 60_000;
-/** The queue-mode run takes about 5 minutes; this bounds a hang. */
-const QUEUE_WATCHDOG_MS = 12 * 60_000;
+/** The queue-mode run takes 6 to 10 minutes (the memory comparison runs 3 times each in database mode); this bounds a hang. */
+const QUEUE_WATCHDOG_MS = 16 * 60_000;
 const EXECUTE_TIMEOUT_MS = 90_000;
 
 const args = process.argv.slice(2);
@@ -96,6 +96,15 @@ function contextFor(result: ExecuteResult, sim: LaminaSimulator, simApps: SimApp
 }
 
 async function runCase(home: N8nHome, testCase: E2eCase, id: string, sim: LaminaSimulator, simApps: SimAppSummary[]) {
+	testCase.setup?.(sim);
+	try {
+		await runCaseAndCheck(home, testCase, id, sim, simApps);
+	} finally {
+		testCase.teardown?.(sim);
+	}
+}
+
+async function runCaseAndCheck(home: N8nHome, testCase: E2eCase, id: string, sim: LaminaSimulator, simApps: SimAppSummary[]) {
 	const result = await executeWorkflow(home, id, { timeoutMs: EXECUTE_TIMEOUT_MS });
 	const seconds = (result.durationMs / 1000).toFixed(1);
 	const prefix = `${testCase.name} ›`;

@@ -49,6 +49,9 @@ export interface E2eCase {
 	/** Whether the workflow should run through, or stop with an error (checked before `checks`). */
 	expect: 'success' | 'failure';
 	checks: Check[];
+	/** Before the workflow runs (e.g. a compressed rate limit), and after its checks. */
+	setup?: (sim: LaminaSimulator) => void;
+	teardown?: (sim: LaminaSimulator) => void;
 }
 
 /** Credentials imported before the cases run; workflows refer to them by id. */
@@ -56,6 +59,10 @@ export const E2E_CREDENTIALS = (sim: Pick<LaminaSimulator, 'url' | 'apiKey'>) =>
 	{ id: 'laminaSimCred', name: 'Lamina (local simulator)', type: 'laminaApi', data: { apiKey: sim.apiKey, baseUrl: sim.url } },
 	{ id: 'laminaBadKeyCred', name: 'Lamina (wrong API key)', type: 'laminaApi', data: { apiKey: 'lma_not_a_valid_key', baseUrl: sim.url } },
 ];
+
+const CATALOGUE_ITEMS = 300;
+const CATALOGUE_LIMIT = 100;
+const CATALOGUE_WINDOW_MS = 3_000;
 
 const ids = (items: Json[]) => items.map((item) => item.appId as string);
 /** Lamina lists at most this many apps in one answer (and has no offset for apps). */
@@ -335,6 +342,45 @@ export const E2E_CASES: E2eCase[] = [
 			{
 				label: 'List Apps with search "portrait" returns only Portrait Studio',
 				verify: ({ items }) => assert.deepEqual(ids(items('Search Portrait')), ['app_portrait']),
+			},
+		],
+	},
+	{
+		name: 'run-app-catalogue',
+		workflow: 'scripts/lib/e2e-workflows/run-app-catalogue.json',
+		expect: 'success',
+		// Lamina's 100 requests a minute, with the minute compressed to 3 s: 300 items need 600 requests.
+		setup: (sim) => {
+			sim.setRateLimit(CATALOGUE_LIMIT, CATALOGUE_WINDOW_MS);
+			sim.resetCounters();
+		},
+		// Back to Lamina's real minute, which the other cases run under.
+		teardown: (sim) => sim.setRateLimit(100, 60_000),
+		checks: [
+			{
+				label: `all ${CATALOGUE_ITEMS} items come out completed, in order, each paired with its input item`,
+				verify: ({ items }) => {
+					const out = items('Run Portrait Studio for Each');
+					assert.equal(out.length, CATALOGUE_ITEMS);
+					assert.deepEqual(out.filter((item) => item.status !== 'completed').map((item) => item.error ?? item.status), []);
+				},
+			},
+			{
+				label: 'each item’s run was started exactly once at Lamina',
+				verify: ({ sim }) => {
+					const prompts = [...sim.runs.values()]
+						.map((run) => String((run.inputs as Json).Prompt ?? ''))
+						.filter((prompt) => prompt.startsWith('catalogue item '));
+					assert.equal(prompts.length, CATALOGUE_ITEMS);
+					assert.equal(new Set(prompts).size, CATALOGUE_ITEMS);
+				},
+			},
+			{
+				label: 'the node kept to the limit: at most 1 % of its requests were answered 429',
+				verify: ({ sim }) => {
+					const sent = Object.values(sim.counters.requests).reduce((a, b) => a + b, 0);
+					assert.ok(sim.counters.rateLimited <= sent * 0.01, `${sim.counters.rateLimited} of ${sent} requests were answered 429`);
+				},
 			},
 		],
 	},

@@ -19,8 +19,9 @@
  *                          does with the execution, and that nothing is started twice at Lamina.
  *  queue-download-outputs  Download Outputs with binary data in the database (n8n's default in
  *                          queue mode): files whole with their MIME type; worker peak RSS for a
- *                          200 MB output against a small one and against n8n's HTTP Request node;
- *                          then the same with the workers on N8N_DEFAULT_BINARY_DATA_MODE=filesystem.
+ *                          200 MB output against a small one and against n8n's HTTP Request node
+ *                          (medians of 3 runs each); then the same with the workers on
+ *                          N8N_DEFAULT_BINARY_DATA_MODE=filesystem (one run each).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -751,13 +752,43 @@ function binaryOf(data: ExecutionRunData, nodeName: string, property: string): J
 }
 
 /**
+ * How many times each side of the memory comparison is measured; it compares the medians, the
+ * runs taken alternately so that a busier moment of the machine weighs on both sides alike. In
+ * database mode n8n holds copies of the whole file, and whether one is still alive at the peak
+ * varies: one run's ~1 GB peak can be ~200 MB off the next (865–1061 MB seen over 3 runs), so a
+ * single pair is no comparison. In filesystem mode peaks vary by ~20 MB: one run each is enough.
+ */
+const MEMORY_SAMPLES = { database: 3, filesystem: 1 } as const;
+/**
+ * How far Download Outputs' median peak may exceed the HTTP Request node's: half the file. The
+ * medians' noise stays well under it; any extra whole copy of the file (200 MB) exceeds it.
+ */
+const MEMORY_MARGIN_MB = LARGE_BYTES / MB / 2;
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** `median 1090 MB (1071 MB–1111 MB over 3 runs)`, or `1090 MB` for one run. */
+function peaksOf(runs: Measured[]): string {
+	if (!runs.length) return '?';
+	const peaks = runs.map((m) => m.peakMb);
+	if (peaks.length === 1) return fmt(peaks[0]);
+	return `median ${fmt(median(peaks))} (${fmt(Math.min(...peaks))}–${fmt(Math.max(...peaks))} over ${peaks.length} runs)`;
+}
+
+/**
  * Download Outputs in one binary data mode: a small run, a 200 MB output, and n8n's HTTP Request
- * node downloading the same 200 MB file, each on freshly started workers. The workers are started
- * with N8N_DEFAULT_BINARY_DATA_MODE=`mode` (undefined: n8n's default, 'database' in queue mode).
+ * node downloading the same 200 MB file, each on freshly started workers; the two 200 MB
+ * downloads MEMORY_SAMPLES[mode] times each, alternately. The workers are started with
+ * N8N_DEFAULT_BINARY_DATA_MODE=`mode` (undefined: n8n's default, 'database' in queue mode).
  */
 async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesystem'): Promise<void> {
 	const checks = new Checks(`queue-download-outputs (${mode})`, session.report, session.cluster);
 	const { sim, cluster, rest } = session;
+	const samples = MEMORY_SAMPLES[mode];
 	cluster.options.binaryDataMode = mode === 'database' ? undefined : mode;
 	const restHeaders = rest.authHeaders();
 	const fileCheck = async (binary: Json, expectedUrl: string, expectedBytes: number) => {
@@ -778,10 +809,18 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 		return { binary: binaryOf(execution.data, WORKFLOWS.download.node, 'Video'), url: String(item.outputsByLabel?.Video) };
 	};
 	const peak = (m?: Measured) => (m ? `peak RSS ${fmt(m.peakMb)} (${fmt(m.baselineMb)} before)` : 'peak RSS ?');
+	const downloadOutputs = async () => await measuredRun(session, WORKFLOWS.download, { size: 'large' });
+	const httpRequest = async () => {
+		const measured = await measuredRun(session, WORKFLOWS.httpDownload, { url: largeUrl });
+		assert.equal(measured.execution.status, 'success', describeRunData(measured.execution.data));
+		const binary = binaryOf(measured.execution.data, WORKFLOWS.httpDownload.node, 'data');
+		assert.ok(String(binary.id).startsWith(mode), `binary id ${binary.id}`);
+		return measured;
+	};
 
 	let small: Measured | undefined;
-	let large: Measured | undefined;
-	let http: Measured | undefined;
+	const large: Measured[] = [];
+	const http: Measured[] = [];
 	let largeUrl = '';
 	try {
 		await checks.check(
@@ -797,39 +836,58 @@ async function caseDownloadOutputs(session: Session, mode: 'database' | 'filesys
 		await checks.check(
 			(m?: Measured) => `a 200 MB video output on ${m?.worker ?? '?'}: arrives whole (SHA-256 equal), video/mp4; worker ${peak(m)}`,
 			async () => {
-				large = await measuredRun(session, WORKFLOWS.download, { size: 'large' });
-				const { binary, url } = videoOf(large.execution);
+				const measured = await downloadOutputs();
+				const { binary, url } = videoOf(measured.execution);
 				largeUrl = url;
 				await fileCheck(binary, url, LARGE_BYTES);
-				return large;
+				large.push(measured);
+				return measured;
 			},
 			{ required: true },
 		);
 		await checks.check(
 			(m?: Measured) => `n8n’s HTTP Request node downloading the same 200 MB file on ${m?.worker ?? '?'}: worker ${peak(m)}`,
 			async () => {
-				http = await measuredRun(session, WORKFLOWS.httpDownload, { url: largeUrl });
-				assert.equal(http.execution.status, 'success', describeRunData(http.execution.data));
-				const binary = binaryOf(http.execution.data, WORKFLOWS.httpDownload.node, 'data');
-				assert.ok(String(binary.id).startsWith(mode), `binary id ${binary.id}`);
-				return http;
+				const measured = await httpRequest();
+				http.push(measured);
+				return measured;
 			},
 		);
-		if (large && http) {
-			session.figures.push(
-				`download (${mode}): worker peak RSS small run ${small ? fmt(small.peakMb) : '?'}, 200 MB Download Outputs ${fmt(large.peakMb)}, 200 MB HTTP Request ${fmt(http.peakMb)} (fresh workers; baselines ${[small, large, http].map((m) => (m ? fmt(m.baselineMb) : '?')).join(', ')})`,
+		if (samples > 1) {
+			await checks.check(
+				() => `${samples - 1} more runs of each, alternately, on fresh workers: Download Outputs ${peaksOf(large)}; HTTP Request ${peaksOf(http)}`,
+				async () => {
+					assert.ok(http.length, 'HTTP Request was not measured');
+					while (large.length < samples) {
+						const measured = await downloadOutputs();
+						videoOf(measured.execution);
+						large.push(measured);
+						http.push(await httpRequest());
+					}
+				},
 			);
 		}
-		await checks.check(`in ${mode} mode, Download Outputs needs no more worker memory than n8n’s own HTTP Request node for the same file (peaks within 64 MB)`, () => {
-			assert.ok(large && http, 'not measured');
-			assert.ok(large.peakMb <= http.peakMb + 64, `Download Outputs ${fmt(large.peakMb)}, HTTP Request ${fmt(http.peakMb)}`);
-		});
+		if (large.length && http.length) {
+			session.figures.push(
+				`download (${mode}): worker peak RSS small run ${small ? fmt(small.peakMb) : '?'}, 200 MB Download Outputs ${peaksOf(large)}, 200 MB HTTP Request ${peaksOf(http)} (fresh workers; baselines ${[small, ...large, ...http].map((m) => (m ? fmt(m.baselineMb) : '?')).join(', ')})`,
+			);
+		}
+		await checks.check(
+			`in ${mode} mode, Download Outputs needs no more worker memory than n8n’s own HTTP Request node for the same file (${samples > 1 ? `median peaks of ${samples} runs each` : 'peaks'} within ${MEMORY_MARGIN_MB} MB, less than one more copy of the file)`,
+			() => {
+				assert.ok(large.length === samples && http.length === samples, `measured ${large.length} and ${http.length} of ${samples} runs`);
+				const ours = median(large.map((m) => m.peakMb));
+				const theirs = median(http.map((m) => m.peakMb));
+				assert.ok(ours <= theirs + MEMORY_MARGIN_MB, `Download Outputs ${peaksOf(large)}, HTTP Request ${peaksOf(http)}`);
+			},
+		);
 		if (mode === 'filesystem') {
 			await checks.check(
-				() => `in filesystem mode, the 200 MB output does not need 200 MB of worker memory (peak ${large && small ? fmt(large.peakMb - small.peakMb) : '?'} above the small run’s)`,
+				() => `in filesystem mode, the 200 MB output does not need 200 MB of worker memory (${samples > 1 ? 'median peak' : 'peak'} ${large.length && small ? fmt(median(large.map((m) => m.peakMb)) - small.peakMb) : '?'} above the small run’s)`,
 				() => {
-					assert.ok(large && small, 'not measured');
-					assert.ok(large.peakMb - small.peakMb < LARGE_BYTES / MB, `Download Outputs ${fmt(large.peakMb)}, small run ${fmt(small.peakMb)}`);
+					assert.ok(large.length && small, 'not measured');
+					const ours = median(large.map((m) => m.peakMb));
+					assert.ok(ours - small.peakMb < LARGE_BYTES / MB, `Download Outputs ${peaksOf(large)}, small run ${fmt(small.peakMb)}`);
 				},
 			);
 		}

@@ -197,6 +197,12 @@ test('a download whose body stalls is dropped and tried again, then fails naming
 		expect(error?.message).toBe(`Could not download output "Hero Image" from ${new URL(sim.url).host}: no data arrived for 0.4 s`);
 		expect(error?.description).toMatch(/^Tried 3 times\./);
 		expect(sim.counters.requests['GET /files/...']).toBe(3);
+		// Each stalled download's connection was closed when it was given up, not left open for a byte that never comes.
+		const files = sim.requestLog.filter((entry) => entry.route === 'GET /files/...');
+		files.forEach((entry, i) => {
+			expect(entry.closedAt).toBeDefined();
+			if (files[i + 1]) expect(entry.closedAt!).toBeLessThanOrEqual(files[i + 1].receivedAt);
+		});
 	} finally {
 		Object.assign(downloadLimits, saved);
 		sim.setAppBehaviour('app_portrait', { outputBytes: undefined, outputStallAfterBytes: undefined });

@@ -5,7 +5,7 @@
  */
 import { useSimulator } from '../support/context';
 import { callEditorMethod, laminaNode } from '../harness/engine';
-import { runAppNode } from '../support/runNodes';
+import { locator, runAppJsonNode, runAppNode } from '../support/runNodes';
 
 const ctx = useSimulator({ runDurationMs: 200, rateLimitPerMinute: 5, rateLimitWindowMs: 1_000 });
 
@@ -75,3 +75,53 @@ test('an editor lookup during a batch goes ahead of the batch’s queued request
 	expect(error).toBeUndefined();
 	expect(items).toHaveLength(30);
 }, 60_000);
+
+test('a 429 is waited out, more times than the attempts other failures get: the run starts once', async () => {
+	ctx.sim.setRateLimit(0);
+	ctx.sim.injectFault({ method: 'POST', route: '/v1/apps/:appId/runs', status: 429, headers: { 'Retry-After': '0.1' }, times: 8 });
+	const node = runAppJsonNode('app_portrait', '{"Prompt": "patient"}', { waitMode: 'none' });
+
+	const { items, error } = await ctx.engine.run([node]);
+
+	expect(error).toBeUndefined();
+	expect(items[0].json.runId).toEqual(expect.any(String));
+	expect(ctx.sim.counters.requests['POST /v1/apps/:appId/runs']).toBe(9);
+	expect(ctx.sim.counters.runsStarted).toBe(1);
+}, 30_000);
+
+test('an item fails on the rate limit only once Lamina has refused it for longer than Max Wait Time', async () => {
+	ctx.sim.setRateLimit(0);
+	ctx.sim.injectFault({ method: 'POST', route: '/v1/apps/:appId/runs', status: 429, headers: { 'Retry-After': '0.2' }, times: Infinity });
+	const node = runAppJsonNode('app_portrait', '{"Prompt": "refused"}', { maxWaitSeconds: 1 });
+
+	const { error } = await ctx.engine.run([node]);
+
+	expect(error?.message).toMatch(/^Lamina kept refusing this request for its rate limit \(for 1 s\)/);
+	expect(error?.description).toMatch(/raise Max Wait Time/);
+	expect(ctx.sim.counters.requests["POST /v1/apps/:appId/runs"]).toBeGreaterThan(2);
+	expect(ctx.sim.counters.runsStarted).toBe(0);
+}, 30_000);
+
+test('starts still queued for a slot when another item fails the node are never sent; every run sent is listed', async () => {
+	ctx.sim.setRateLimit(3, 1_000);
+	const input = Array.from({ length: 12 }, (_, i) => ({ app: i === 0 ? 'app_fails' : 'app_portrait', topic: `queued ${i}` }));
+	const node = runAppJsonNode('app_portrait', '={{ JSON.stringify({ Prompt: $json.topic }) }}', { appId: { ...locator('x'), value: '={{ $json.app }}' } });
+	ctx.sim.resetCounters();
+
+	const { error } = await ctx.engine.run([node], { input });
+
+	expect(error?.message).toMatch(/failed: Model crashed/);
+	const listed = (error?.context?.runs as Array<{ runId: string }>) ?? [];
+	const sent = () => ctx.sim.counters.requests['POST /v1/apps/:appId/runs'] ?? 0;
+	const sentWhenThrown = sent();
+	expect(listed).toHaveLength(ctx.sim.counters.runsStarted);
+	expect(ctx.sim.counters.runsStarted).toBeLessThan(12);
+	// Once the failed run's wait answered, the starts still queued in the pacer were dropped.
+	const failedRun = [...ctx.sim.runs.values()].find((run) => (run.inputs as Record<string, string>).Prompt === 'queued 0')!;
+	const learnt = ctx.sim.requestLog.find((r) => r.path === `/v1/runs/${failedRun.runId}/wait` && r.closedAt !== undefined)!;
+	const startsAfter = ctx.sim.requestLog.filter((r) => r.route === 'POST /v1/apps/:appId/runs' && r.receivedAt > learnt.closedAt! + 50);
+	expect(startsAfter).toHaveLength(0);
+	// Nothing queued goes out later either.
+	await new Promise((resolve) => setTimeout(resolve, 2_500));
+	expect(sent()).toBe(sentWhenThrown);
+}, 30_000);

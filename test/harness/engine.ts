@@ -74,6 +74,8 @@ export interface RunOptions {
 	outputNode?: string;
 	/** The workflow's static data as the execution starts with it (n8n loads it from its database). */
 	staticData?: IDataObject;
+	/** The workflow's Settings → Timezone (default n8n's, America/New_York). */
+	timezone?: string;
 }
 
 export interface RunResult {
@@ -153,7 +155,7 @@ export class Engine {
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
-	workflow(nodes: WorkflowNode[], connections?: IConnections, staticData?: IDataObject): Workflow {
+	workflow(nodes: WorkflowNode[], connections?: IConnections, staticData?: IDataObject, timezone?: string): Workflow {
 		const full: INode[] = nodes.map((node, index) => ({
 			id: node.id ?? `node-${index}`,
 			typeVersion: node.typeVersion ?? 1,
@@ -168,7 +170,7 @@ export class Engine {
 			active: false,
 			nodeTypes: this.nodeTypes,
 			staticData,
-			settings: { executionOrder: 'v1' },
+			settings: { executionOrder: 'v1', ...(timezone ? { timezone } : {}) },
 		});
 	}
 
@@ -181,7 +183,7 @@ export class Engine {
 	 * (the execution's abort signal fires and n8n records it as canceled at once).
 	 */
 	start(nodes: WorkflowNode[], options: RunOptions = {}): RunningExecution {
-		const workflow = this.workflow(nodes, undefined, options.staticData);
+		const workflow = this.workflow(nodes, undefined, options.staticData, options.timezone);
 		const startNode = workflow.getNode(nodes[0].name)!;
 		const executionId = `exec-${Math.random().toString(36).slice(2)}`;
 		const workflowData = { id: workflow.id, name: workflow.name, nodes: Object.values(workflow.nodes), connections: workflow.connectionsBySourceNode, active: false, settings: {} } as unknown as IWorkflowBase;

@@ -1,10 +1,13 @@
 /**
  * Reading a response body that streams (a download, an event stream) while following n8n's
- * cancel signal and a few bounds. n8n's request helper puts the execution's cancel signal on every
- * request (no other signal can abort one), so the body's chunks are raced instead: whatever ends
- * first (no bytes for `stallMs`, the deadline, `stopWhen`, the cancel) ends the reading at once.
+ * cancel signal and a few bounds. The body's chunks are raced: whatever ends first (no bytes for
+ * `stallMs`, the deadline, `stopWhen`, the cancel) ends the reading at once. Closing the connection
+ * takes an abort signal of its own (see `closableRequests`).
  */
+import type { INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
+
+import { cancelSignalOf } from './cancellation';
 
 export interface BodyBounds {
 	/** No bytes for this long: the body counts as stalled. */
@@ -15,6 +18,8 @@ export interface BodyBounds {
 	deadline?: number;
 	/** Asked at every check: true ends the reading. */
 	stopWhen?: () => boolean;
+	/** Called the moment reading is stopped, before the body is let go (to abort its request). */
+	onStop?: () => void;
 }
 
 export type StopReason = 'stalled' | 'cancelled' | 'deadline' | 'stopped';
@@ -33,10 +38,9 @@ export interface GuardedBody {
 }
 
 /**
- * Guards `body`'s chunks. Reading ends at once; the connection follows as soon as it can: n8n's
- * response stream can't be destroyed while a read is pending, so a body that ends early for a
- * bound closes at its next chunk (for Lamina's event stream, the next ping); the cancel signal,
- * which n8n's request helper holds, closes it at once.
+ * Guards `body`'s chunks. Reading ends at once, the connection not: n8n's response stream can't be
+ * destroyed while a read is pending (it closes at its next chunk, for a silent server never). Only
+ * the request's abort signal closes it at once: the cancel's, or the one `closableRequests` gives.
  */
 export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | undefined, bounds: BodyBounds): GuardedBody {
 	let lastBytesAt = Date.now();
@@ -49,6 +53,7 @@ export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | 
 	 */
 	let failWaiting: ((reason: BodyStopped) => void) | undefined;
 	const stopWith = (reason: BodyStopped) => {
+		if (!stoppedBy) bounds.onStop?.();
 		stoppedBy ??= reason;
 		failWaiting?.(stoppedBy);
 	};
@@ -96,6 +101,47 @@ export function guardChunks(body: AsyncIterable<unknown>, signal: AbortSignal | 
 		}
 	}
 	return { chunks: guarded(), stop };
+}
+
+interface RequestContextLike {
+	getNode(): INode;
+	getExecutionCancelSignal?: () => AbortSignal | undefined;
+}
+
+export interface ClosableRequests<C> {
+	/** `context` whose requests carry `close`'s signal (which also follows the execution's cancel). */
+	context: C;
+	/** Aborts every request made through `context`: their connections close at once, mid-read too. */
+	close: () => void;
+}
+
+/**
+ * n8n's request helper aborts a request only by the signal it takes from the context's
+ * `getExecutionCancelSignal()` (it overwrites `abortSignal`), so a request that must be closable on
+ * its own is made through a view of the context that hands out a signal of its own instead.
+ */
+export function closableRequests<C extends RequestContextLike>(context: C): ClosableRequests<C> {
+	const cancel = cancelSignalOf(context);
+	const controller = new AbortController();
+	const onCancel = () => controller.abort();
+	cancel?.addEventListener('abort', onCancel, { once: true });
+	if (cancel?.aborted) controller.abort();
+	const view = new Proxy(context, {
+		get(target, key) {
+			if (key === 'getExecutionCancelSignal') return () => controller.signal;
+			const value: unknown = Reflect.get(target, key, target);
+			// n8n's contexts keep their state in the object itself: methods run on it, not on the view.
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+		has(target, key) {
+			return key === 'getExecutionCancelSignal' || Reflect.has(target, key);
+		},
+	});
+	const close = () => {
+		cancel?.removeEventListener('abort', onCancel);
+		controller.abort();
+	};
+	return { context: view, close };
 }
 
 /** What an error answer of a streamed request carries is short: read that much, parse it if JSON. */

@@ -70,7 +70,8 @@ export function stoppable<T extends MaybeCancellable>(context: T): Stoppable<T> 
 	execution?.addEventListener('abort', onAbort, { once: true });
 	if (execution?.aborted) controller.abort();
 	const derived = Object.create(context, {
-		getExecutionCancelSignal: { value: () => controller.signal },
+		// Configurable, so that a view over this context (closableRequests' Proxy) may answer its own signal.
+		getExecutionCancelSignal: { value: () => controller.signal, configurable: true, writable: true },
 	}) as T;
 	return {
 		context: derived,

@@ -6,7 +6,7 @@
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { BodyStopped, guardChunks } from './bodyGuard';
+import { BodyStopped, closableRequests, guardChunks } from './bodyGuard';
 import { cancelSignalOf, throwIfCancelled } from './cancellation';
 import { CREDENTIAL_TYPE } from './index';
 import { headerOf, networkErrorCode, type FullResponse } from './network';
@@ -53,12 +53,12 @@ interface BodyStream extends AsyncIterable<unknown> {
  * `downloadLimits.stallMs`, or the execution is stopped; n8n's binary store then gives up on it.
  * (Destroying n8n's response stream does not reach a store that is already reading it.)
  */
-function guardBody(body: BodyStream, signal: AbortSignal | undefined): { stream: unknown; stop: () => void } {
+function guardBody(body: BodyStream, signal: AbortSignal | undefined, onStop: () => void): { stream: unknown; stop: () => void } {
 	const from = body.constructor?.from;
 	if (typeof from !== 'function' || typeof body[Symbol.asyncIterator] !== 'function') {
 		return { stream: body, stop: () => undefined };
 	}
-	const { chunks, stop } = guardChunks(body, signal, downloadLimits);
+	const { chunks, stop } = guardChunks(body, signal, { ...downloadLimits, onStop });
 	return { stream: from.call(body.constructor, chunks), stop };
 }
 
@@ -107,7 +107,24 @@ async function openStream(this: IExecuteFunctions, url: string): Promise<Attempt
 }
 
 async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload, itemIndex: number): Promise<Attempt<IBinaryData>> {
-	const opened = await openStream.call(this, planned.url);
+	// Its own abort signal: a download given up (stalled, too slow) closes its socket at once.
+	const connection = closableRequests(this);
+	try {
+		return await downloadOver.call(this, connection.context, planned, itemIndex, connection.close);
+	} finally {
+		connection.close();
+	}
+}
+
+async function downloadOver(
+	this: IExecuteFunctions,
+	requests: IExecuteFunctions,
+	planned: PlannedDownload,
+	itemIndex: number,
+	/** Aborts the request: first, as a destroyed body stream no longer closes its socket. */
+	close: () => void,
+): Promise<Attempt<IBinaryData>> {
+	const opened = await openStream.call(requests, planned.url);
 	if (opened.failure) return opened;
 	const response = opened.value;
 	const mimeType = chooseMimeType(headerOf(response.headers, 'content-type'), planned.url, planned.kind);
@@ -116,11 +133,12 @@ async function downloadAttempt(this: IExecuteFunctions, planned: PlannedDownload
 	// Tells a broken connection (worth another try) from n8n failing to store the file.
 	let streamError: unknown;
 	body.on?.('error', (error) => (streamError ??= error));
-	const guard = guardBody(body, cancelSignalOf(this));
+	const guard = guardBody(body, cancelSignalOf(this), close);
 	let binary: IBinaryData;
 	try {
 		binary = await this.helpers.prepareBinaryData(guard.stream as PreparableData, fileName, mimeType);
 	} catch (error) {
+		close();
 		discard(response.body);
 		throwIfCancelled(this, itemIndex);
 		if (error instanceof BodyStopped && error.why === 'stalled') {

@@ -3,8 +3,8 @@
  * every other request: the credential, retries and pacing for opening it, errors a user can act
  * on. The body is read chunk by chunk and parsed as it comes, one event at a time.
  */
-import { BodyStopped, guardChunks, type StopReason } from './bodyGuard';
-import { cancelledError, cancelSignalOf, throwIfCancelled } from './cancellation';
+import { BodyStopped, closableRequests, guardChunks, type StopReason } from './bodyGuard';
+import { cancelledError, cancelSignalOf } from './cancellation';
 import { laminaRequest, type LaminaContext } from './index';
 import { EventStreamParser, type ServerSentEvent } from '../shared/serverSentEvents';
 
@@ -48,6 +48,21 @@ export async function readEventStream(
 	request: EventStreamRequest,
 	onEvent: (event: ServerSentEvent) => boolean,
 ): Promise<StreamReading> {
+	// However reading ends, the connection is closed with it (a bound would otherwise leave it open).
+	const connection = closableRequests(this);
+	try {
+		return await readOpenedStream.call(connection.context, request, onEvent, cancelSignalOf(this));
+	} finally {
+		connection.close();
+	}
+}
+
+async function readOpenedStream(
+	this: LaminaContext,
+	request: EventStreamRequest,
+	onEvent: (event: ServerSentEvent) => boolean,
+	cancel: AbortSignal | undefined,
+): Promise<StreamReading> {
 	const response = await laminaRequest.call(this, {
 		method: 'GET',
 		path: request.path,
@@ -68,7 +83,7 @@ export async function readEventStream(
 	const ended = (end: StreamEnd): StreamReading => ({ opened: true, end, lastEventId: parser.lastEventId || undefined });
 	const body = response.body as AsyncIterable<unknown> | undefined;
 	if (!body || typeof body[Symbol.asyncIterator] !== 'function') return ended('broken');
-	const { chunks } = guardChunks(body, cancelSignalOf(this), { ...streamLimits, deadline: request.deadline, stopWhen: request.stopWhen });
+	const { chunks } = guardChunks(body, cancel, { ...streamLimits, deadline: request.deadline, stopWhen: request.stopWhen });
 	try {
 		for await (const chunk of chunks) {
 			for (const event of parser.push(chunk as Uint8Array | string)) {
@@ -81,7 +96,7 @@ export async function readEventStream(
 			if (error.why === 'cancelled') throw cancelledError(this, request.itemIndex);
 			return ended(error.why);
 		}
-		throwIfCancelled(this, request.itemIndex);
+		if (cancel?.aborted) throw cancelledError(this, request.itemIndex);
 		// A reset connection, a premature close, an oversized event: the stream is gone, the run is not.
 		return ended('broken');
 	} finally {

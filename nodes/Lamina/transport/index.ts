@@ -54,6 +54,11 @@ export interface LaminaRequest {
 	 * after INTERACTIVE_QUEUE_MS rather than wait for a busy window.
 	 */
 	interactive?: boolean;
+	/**
+	 * Drops the request if this fires while it still waits for a slot (it was never sent). For a
+	 * run-starting POST whose batch has failed: once sent, it is not aborted (its run must be known).
+	 */
+	unsentSignal?: AbortSignal;
 	headers?: Record<string, string>;
 }
 
@@ -158,7 +163,7 @@ export async function laminaRequest<T = unknown>(
 
 	for (let attempt = 1; ; attempt++) {
 		const slot = await pacer.acquire({
-			signal,
+			signal: request.unsentSignal && signal ? AbortSignal.any([signal, request.unsentSignal]) : (request.unsentSignal ?? signal),
 			cancelled: () => cancelledError(this, request.itemIndex),
 			heldOpen: request.heldOpen === true || request.stream === true,
 			front: refusedSince !== undefined || interactive,

@@ -91,6 +91,9 @@ export class RateLimitPacer {
 
 	private readonly queue: Waiter[] = [];
 
+	/** One abort listener per execution signal, however many of its requests wait (a batch: hundreds). */
+	private readonly watchers = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
+
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/** Requests waiting for a slot. */
@@ -138,20 +141,22 @@ export class RateLimitPacer {
 		else this.queue.push(waiter);
 		const since = this.now();
 		const deadline = options.maxWaitMs === undefined ? Infinity : since + options.maxWaitMs;
+		const unwatch = options.signal ? this.watch(options.signal, waiter) : undefined;
 		try {
 			for (;;) {
 				if (options.signal?.aborted) throw options.cancelled?.() ?? new Error('The execution was cancelled');
 				const left = deadline - this.now();
 				if (left <= 0) throw options.waitedTooLong?.(this.now() - since) ?? new Error('No slot within the time allowed');
 				if (this.queue[0] !== waiter) {
-					await this.sleepUntilWoken(waiter, Number.isFinite(left) ? left : undefined, options.signal);
+					await this.sleepUntilWoken(waiter, Number.isFinite(left) ? left : undefined);
 					continue;
 				}
 				const ms = this.delayMs();
 				if (ms <= 0) return this.take(options.heldOpen);
-				await this.sleepUntilWoken(waiter, Math.min(ms, left), options.signal);
+				await this.sleepUntilWoken(waiter, Math.min(ms, left));
 			}
 		} finally {
+			unwatch?.();
 			const at = this.queue.indexOf(waiter);
 			if (at >= 0) this.queue.splice(at, 1);
 			this.queue[0]?.wake();
@@ -212,21 +217,37 @@ export class RateLimitPacer {
 		this.resetAt = now + this.windowMs;
 	}
 
-	/** Sleeps `ms` (or until woken when undefined), ending early when woken or stopped. */
-	private async sleepUntilWoken(waiter: Waiter, ms: number | undefined, signal: AbortSignal | undefined): Promise<void> {
-		if (signal?.aborted) return;
+	/** Wakes `waiter` when `signal` fires; returns how to stop watching. */
+	private watch(signal: AbortSignal, waiter: Waiter): () => void {
+		let entry = this.watchers.get(signal);
+		if (!entry) {
+			const waiters = new Set<Waiter>();
+			const onAbort = () => {
+				for (const each of waiters) each.wake();
+			};
+			entry = { waiters, onAbort };
+			this.watchers.set(signal, entry);
+			signal.addEventListener('abort', onAbort, { once: true });
+		}
+		const watched = entry;
+		watched.waiters.add(waiter);
+		return () => {
+			watched.waiters.delete(waiter);
+			if (watched.waiters.size === 0 && this.watchers.get(signal) === watched) {
+				this.watchers.delete(signal);
+				signal.removeEventListener('abort', watched.onAbort);
+			}
+		};
+	}
+
+	/** Sleeps `ms` (or until woken when undefined), ending early when woken (a slot, an answer, a stop). */
+	private async sleepUntilWoken(waiter: Waiter, ms: number | undefined): Promise<void> {
 		const timer = new AbortController();
-		let onAbort: (() => void) | undefined;
 		await new Promise<void>((resolve) => {
 			waiter.wake = resolve;
-			if (signal) {
-				onAbort = resolve;
-				signal.addEventListener('abort', onAbort, { once: true });
-			}
 			if (ms !== undefined) sleep(ms, timer.signal).then(resolve, () => undefined);
 		});
 		waiter.wake = () => undefined;
-		if (onAbort) signal?.removeEventListener('abort', onAbort);
 		timer.abort();
 	}
 }

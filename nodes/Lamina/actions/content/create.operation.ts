@@ -9,7 +9,7 @@ import { checkMaxWait, includeProgressOption, maxWaitFields, maxWaitOption, maxW
 import type { RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
 import { ONLY_V1 } from '../versions';
-import { runFailedError, waitForRun } from '../run/waitForRun';
+import { runFailedError } from '../run/waitForRun';
 
 const show = { resource: ['content'], operation: ['create'] };
 
@@ -230,14 +230,7 @@ export async function execute(
 	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await waitForRun.call(batch.waiting, answer.runId, {
-		maxWaitMs: maxWaitSeconds * 1000,
-		itemIndex,
-		timeline,
-		stopWhen: () => batch.failed,
-		onSeen: (seen) => batch.runs.seen(itemIndex, seen),
-	});
-	batch.runs.seen(itemIndex, run);
+	const { run, timedOut } = await batch.wait(itemIndex, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });
 	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return {
 		...runItem(run, { appId, simplify: false, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined, timeline }),

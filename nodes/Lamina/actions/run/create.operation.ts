@@ -8,6 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
+import { cancelSignalOf } from '../../transport/cancellation';
 import { isHttpUrl } from '../../shared/inputValidation';
 import { downloadOutputsAsBinary } from '../../transport/download';
 import { uploadBinaryAsAsset } from '../../transport/upload';
@@ -46,7 +47,7 @@ import {
 	WAITED_RUN_KEY,
 } from './common';
 import { FROM_V1_1, ONLY_V1 } from '../versions';
-import { runFailedError, waitForRun } from './waitForRun';
+import { runFailedError } from './waitForRun';
 
 const show = { resource: ['run'], operation: ['create'] };
 
@@ -387,6 +388,8 @@ interface PreparedRun {
 	given: Record<string, unknown>;
 	body: IDataObject;
 	qs: IDataObject;
+	/** Wait for Completion: Lamina's 429s are waited out for as long as Max Wait Time (else the default). */
+	rateLimitPatienceMs?: number;
 }
 
 /**
@@ -406,6 +409,9 @@ async function startRun(this: IExecuteFunctions, batch: RunBatch, run: PreparedR
 				startsRun: true,
 				subject: `app "${run.app.appId}"`,
 				itemIndex,
+				// Still queued for a slot when another item failed the node: never sent, nothing started.
+				unsentSignal: cancelSignalOf(batch.waiting),
+				rateLimitPatienceMs: run.rateLimitPatienceMs,
 			}),
 		);
 	// Files become asset URLs just before the start; a retry below sends the same ones again.
@@ -505,7 +511,9 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 		}
 		body.outputs = wanted;
 	}
-	return { app, files, given, body, qs };
+	const waiting = this.getNodeParameter('waitMode', itemIndex, 'wait') === 'wait';
+	const rateLimitPatienceMs = waiting ? maxWaitSecondsOf(this, itemIndex, 'completion') * 1000 : undefined;
+	return { app, files, given, body, qs, rateLimitPatienceMs };
 }
 
 /**
@@ -579,16 +587,11 @@ export async function execute(
 				const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 				const timeline = progressTimeline(options.includeProgress);
-				const { run: finished, timedOut } = await waitForRun.call(batch.waiting, queued.runId, {
+				const { run: finished, timedOut } = await batch.wait(itemIndex, queued.runId, {
 					maxWaitMs: maxWaitSeconds * 1000,
-					itemIndex,
 					pollIntervalMs: run.app.modality === 'video' ? 12_000 : 4_000,
-					// Once another item failed the node, nobody reads this result: stop asking.
-					stopWhen: () => batch.failed,
 					timeline,
-					onSeen: (seen) => batch.runs.seen(itemIndex, seen),
 				});
-				batch.runs.seen(itemIndex, finished);
 				if (batch.failed) return;
 				if (isTerminal(finished) && finished.status !== 'completed') {
 					throw runFailedError(this, finished, itemIndex, timeline);

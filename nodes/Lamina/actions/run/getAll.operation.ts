@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { laminaRequest } from '../../transport';
+import { dateInTimeZone } from '../../shared/zonedTime';
 import { runItem } from './common';
 import { returnAllAndLimit } from '../listFields';
 import { appIdOf, appLocator } from '../appLocator';
@@ -34,7 +35,7 @@ export const description: INodeProperties[] = [
 				name: 'since',
 				type: 'dateTime',
 				default: '',
-				description: 'Only runs created at or after this time',
+				description: "Only runs created at or after this time. A time without an offset is in the workflow's time zone.",
 			},
 			{
 				displayName: 'Status',
@@ -61,10 +62,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.status) qs.status = filters.status;
 	if (appIdOf(filters.appId)) qs.appId = appIdOf(filters.appId);
 	if (filters.since) {
-		const since = new Date(String(filters.since));
+		// The date picker stores no offset: its time is the workflow's (Settings → Timezone), not the server's.
+		const since = dateInTimeZone(String(filters.since), this.getTimezone());
 		if (Number.isNaN(since.getTime())) {
 			throw new NodeOperationError(this.getNode(), `Since is not a date: "${String(filters.since)}"`, {
-				description: 'Use an ISO date such as 2026-11-01T00:00:00Z, or pick one in the field.',
+				description: `Use an ISO date such as 2026-11-01T00:00:00Z, or pick one in the field (a time without an offset is in the workflow's time zone, ${this.getTimezone()}).`,
 				itemIndex,
 			});
 		}

@@ -6,14 +6,17 @@ import { errorItem } from '../perItem';
 import { runItem, WAITED_RUN_KEY } from './common';
 import { runFailedError } from './waitForRun';
 
+/** Where the webhook context can't read the waiting execution's custom data at all (n8n 1.x). */
+const UNREADABLE = Symbol('custom data unreadable');
+
 /** The run this waiting execution started, as Run App kept it in the execution's custom data. */
-function waitedRunId(context: IWebhookFunctions): string | undefined {
+function waitedRunId(context: IWebhookFunctions): string | undefined | typeof UNREADABLE {
+	const customData = (context as IWebhookFunctions & { customData?: { get(key: string): string | undefined } }).customData;
+	if (!customData) return UNREADABLE;
 	try {
-		const customData = (context as IWebhookFunctions & { customData?: { get(key: string): string | undefined } }).customData;
-		return customData?.get(WAITED_RUN_KEY);
+		return customData.get(WAITED_RUN_KEY);
 	} catch {
-		// Older n8n versions give a webhook no access to the waiting execution's data.
-		return undefined;
+		return UNREADABLE;
 	}
 }
 
@@ -32,7 +35,10 @@ export async function resumeRunApp(this: IWebhookFunctions): Promise<IWebhookRes
 	if ('credentialRejection' in received) return answerRejectedCredential(this, received.credentialRejection, received.runId);
 	if (!received.ok) return received.response;
 	const { run } = received;
-	const expected = waitedRunId(this);
+	const known = waitedRunId(this);
+	// n8n 1.x gives a webhook no access to the waiting execution's custom data: there a signed,
+	// ended run resumes it, as in earlier releases (the README says so).
+	const expected = known === UNREADABLE ? String(run.runId) : known;
 	// Without the waited run ID any run Lamina signed, anyone's, would resume this execution.
 	if (expected === undefined) {
 		this.logger.warn(`Lamina webhook: the waiting execution has no ${WAITED_RUN_KEY} in its custom data, so the call for run ${String(run.runId)} was refused`, {

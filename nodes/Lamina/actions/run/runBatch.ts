@@ -9,6 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { stoppable, type Stoppable } from '../../transport/cancellation';
 import { asNodeError, errorItem, toItems, type ItemResult } from '../perItem';
 import { StartedRuns, type NodeError, type RunOrigin } from './startedRuns';
+import { waitForRun, type WaitOptions, type WaitResult } from './waitForRun';
 
 export class RunBatch {
 	readonly runs: StartedRuns;
@@ -47,6 +48,22 @@ export class RunBatch {
 		this.stop.stop();
 		this.failedNow();
 		return undefined;
+	}
+
+	/**
+	 * Waits for an item's run as part of the batch: every state seen is recorded for the item (so
+	 * a failure can list it), and the wait stops when another item fails the node.
+	 */
+	async wait(itemIndex: number, runId: string, options: Omit<WaitOptions, 'itemIndex' | 'stopWhen' | 'onSeen'>): Promise<WaitResult> {
+		const result = await waitForRun.call(this.waiting, runId, {
+			...options,
+			itemIndex,
+			// Once another item failed the node, nobody reads this result: stop asking.
+			stopWhen: () => this.failed,
+			onSeen: (seen) => this.runs.seen(itemIndex, seen),
+		});
+		this.runs.seen(itemIndex, result.run);
+		return result;
 	}
 
 	/** Waits for `work`, or for the first failure: then for what it stopped, and throws that failure. */

@@ -12,7 +12,7 @@ import {
 	simplifyOption,
 } from './common';
 import type { RunBatch } from './runBatch';
-import { runFailedError, waitForRun } from './waitForRun';
+import { runFailedError } from './waitForRun';
 
 /** Runs awaited at the same time unless Options → Concurrent Waits says otherwise. */
 export const DEFAULT_CONCURRENT_WAITS = 10;
@@ -59,14 +59,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, runId:
 	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await waitForRun.call(batch.waiting, runId, {
-		maxWaitMs: maxWaitSeconds * 1000,
-		itemIndex,
-		timeline,
-		stopWhen: () => batch.failed,
-		onSeen: (seen) => batch.runs.seen(itemIndex, seen),
-	});
-	batch.runs.seen(itemIndex, run);
+	const { run, timedOut } = await batch.wait(itemIndex, runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });
 	if (!timedOut && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return runItem(run, {
 		simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,

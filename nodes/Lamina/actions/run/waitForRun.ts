@@ -25,6 +25,9 @@ async function waitWithLongPoll(watch: RunWatch): Promise<WayResult> {
 			itemIndex: watch.itemIndex,
 			timeoutMs: (seconds + 30) * 1000,
 			acceptStatuses: [404, 405, 501],
+			heldOpen: true,
+			// A 429 is waited out until the wait's own deadline (Max Wait Time).
+			rateLimitPatienceMs: Math.max(1_000, watch.remainingMs()),
 		});
 		if (response.statusCode >= 400) return await watch.routeMissing();
 		const run = normaliseRun(unwrapData<Record<string, unknown>>(response.body as { data?: unknown }));
