@@ -3,9 +3,9 @@
  * parameters and must run exactly as before. Each behaviour here is run both ways: a version 1
  * node as it was saved, and a 1.1 node as the new panel saves it.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
-import { laminaNode, type WorkflowNode } from '../harness/engine';
+import { callEditorMethod, laminaNode, type WorkflowNode } from '../harness/engine';
 import { startTriggerEndpoint, type TriggerEndpoint } from '../harness/triggerEndpoint';
 import { useSimulator } from '../support/context';
 import { locator, runAppJsonNode, runAppNode, runOp } from '../support/runNodes';
@@ -209,5 +209,24 @@ describe('the trigger’s subtitle on the canvas', () => {
 		expect(subtitleFor(['completed', 'failed', 'cancelled'])).toBe('When a run ends');
 		// None picked filters nothing out.
 		expect(subtitleFor([])).toBe('When a run ends');
+	});
+});
+
+describe('the pickers’ lists, as the editor loads them', () => {
+	test('Only These Outputs lists the chosen app’s outputs by label; nothing before an app is chosen', async () => {
+		const outputs = await callEditorMethod<INodePropertyOptions[]>(ctx.engine, runApp({}), 'loadOptions', 'getAppOutputs');
+		expect(outputs).toEqual([
+			{ name: 'Hero Image', value: 'Hero Image', description: 'image' },
+			{ name: 'Caption', value: 'Caption', description: 'text' },
+		]);
+		const none = await callEditorMethod<INodePropertyOptions[]>(ctx.engine, runApp({ appId: { __rl: true, mode: 'list', value: '' } }), 'loadOptions', 'getAppOutputs');
+		expect(none).toEqual([]);
+	});
+
+	test('the trigger’s Only These Apps lists the workspace’s apps by name, with their IDs', async () => {
+		const apps = await callEditorMethod<INodePropertyOptions[]>(ctx.engine, { ...triggerNode(), ...V1_1 }, 'loadOptions', 'getApps');
+		expect(apps).toEqual(expect.arrayContaining([{ name: 'Portrait Studio', value: 'app_portrait', description: 'app_portrait' }]));
+		const names = apps.map((app) => app.name);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});
 });
