@@ -36,7 +36,7 @@ export class LaminaApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			placeholder: 'lma_...',
+			placeholder: 'e.g. lma_...',
 			description:
 				'Your Lamina workspace API key (starts with lma_). Create one in Lamina under Settings → API Keys.',
 		},
@@ -46,8 +46,7 @@ export class LaminaApi implements ICredentialType {
 			type: 'string',
 			default: DEFAULT_BASE_URL,
 			required: true,
-			description:
-				'Leave as is unless Lamina gave you another address (for example a staging server or a local simulator)',
+			description: 'Leave as is unless Lamina gave you another address',
 		},
 		{
 			displayName: 'Workspace ID',

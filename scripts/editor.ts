@@ -1,7 +1,8 @@
 /**
  * The n8n editor in a real browser (`npm run test:editor`): Debian's Chromium, driven by
  * playwright-core, does what a user does with the Lamina nodes in a new workflow (nodes panel,
- * App list, input fields, executing, Map Automatically, the trigger's URL, the credential test).
+ * App list, input fields, executing, Map Automatically, what Run App's panel shows per Wait Mode,
+ * the trigger's URL, the credential test), then follows the README's Quick start as a new user.
  * One PASS/FAIL line per step, a screenshot per step in a folder it prints, then
  * `N passed, M failed`. Exit code 1 on any failure.
  *
@@ -12,9 +13,10 @@
  *   --no-build            use dist/ as it is (default: `npm run build` first)
  *   --only=ID[,ID]        run only these steps (and the steps they build on); ids are
  *                         nodes-panel, canvas-subtitle, app-list, input-fields, execute, map-automatically,
- *                         trigger-url, credential-test, publish-channels
+ *                         panel-options, trigger-url, credential-test, publish-channels, quick-start
  *   --url=URL             an already-running n8n; with --email, --password (default: the demo
- *                         owner), --credential=NAME and --api-key=KEY (its Lamina credential)
+ *                         owner), --credential=NAME and --api-key=KEY (its Lamina credential),
+ *                         --base-url=URL (the Lamina API that key is for; default Lamina's)
  *   --screenshots=DIR     where the screenshots go
  *
  * Needs /usr/bin/chromium (apt-get install -y chromium). The first run on a machine installs
@@ -76,14 +78,15 @@ async function main() {
 
 	let url = option('url');
 	let owner: Owner = { ...DEMO_OWNER, email: option('email') ?? DEMO_OWNER.email, password: option('password') ?? DEMO_OWNER.password };
-	let credential: { name: string; apiKey: string } | undefined;
+	let credential: { name: string; apiKey: string; baseUrl?: string } | undefined;
+	let ownsN8n = false;
 	let screenshotsDir = option('screenshots');
 	let logs: string | undefined;
 
 	if (url) {
 		url = url.replace(/\/+$/, '');
 		const apiKey = option('api-key');
-		credential = apiKey ? { name: option('credential') ?? SIM_CREDENTIAL.name, apiKey } : undefined;
+		credential = apiKey ? { name: option('credential') ?? SIM_CREDENTIAL.name, apiKey, baseUrl: option('base-url') } : undefined;
 		screenshotsDir ??= path.join(REPO_ROOT, '.editor', `screenshots-${stamp()}-${process.pid}`);
 	} else {
 		// The one-time install is outside the watchdog: it has its own time limits.
@@ -102,6 +105,7 @@ async function main() {
 			url = n8n.url;
 			owner = n8n.owner;
 			credential = n8n.credential;
+			ownsN8n = true;
 			screenshotsDir ??= path.join(n8n.home.userFolder, 'screenshots');
 			logs = n8n.server.logFile;
 			console.log(`n8n ${url} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (user folder ${n8n.home.userFolder})`);
@@ -111,6 +115,7 @@ async function main() {
 			url,
 			owner,
 			credential,
+			ownsN8n,
 			screenshotsDir: screenshotsDir!,
 			only,
 			onBrowser: (browser: EditorBrowser) => cleanups.push(() => browser.close()),

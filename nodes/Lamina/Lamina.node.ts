@@ -19,8 +19,9 @@ import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
 import { searchApps } from './methods/listSearch';
-import { getPublishingChannels, getUrlInputs } from './methods/loadOptions';
+import { getAppOutputs, getPublishingChannels, getUrlInputs } from './methods/loadOptions';
 import { getAppInputs } from './methods/resourceMapping';
+import { LATEST_VERSION, NODE_VERSIONS } from './actions/versions';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
 const RESUME_WEBHOOKS: IWebhookDescription[] = [
@@ -41,10 +42,12 @@ export class Lamina implements INodeType {
 		name: 'lamina',
 		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the panel of issue 17 (one Inputs choice, Max Wait Time with a unit, pickers, Output); see CHANGELOG.
+		version: NODE_VERSIONS,
+		defaultVersion: LATEST_VERSION,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"account.get":"Get Account","app.discover":"Discover Apps","app.estimate":"Estimate Cost","app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.brainstorm":"Brainstorm Concepts","content.create":"Create from Brief","content.score":"Score Content","intelligence.getBrandContext":"Get Brand Context","intelligence.getRecommendations":"Get Recommendations","intelligence.getTrends":"Get Trends","intelligence.predict":"Predict Performance","publishing.getChannels":"Get Channels","publishing.getHistory":"Get History","publishing.publish":"Publish","publishing.transferAsset":"Transfer Asset","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.refine":"Refine Run","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ ({"account.get":"Get Account","app.discover":"Discover Apps","app.estimate":"Estimate Cost","app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.brainstorm":"Brainstorm Concepts","content.create":"Create From Brief","content.score":"Score Content","intelligence.getBrandContext":"Get Brand Context","intelligence.getRecommendations":"Get Recommendations","intelligence.getTrends":"Get Trends","intelligence.predict":"Predict Performance","publishing.getChannels":"Get Channels","publishing.getHistory":"Get History","publishing.publish":"Publish","publishing.transferAsset":"Transfer Asset","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.refine":"Refine Run","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, collect their results, and publish them to social channels',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,
@@ -89,7 +92,7 @@ export class Lamina implements INodeType {
 
 	methods = {
 		listSearch: { searchApps },
-		loadOptions: { getPublishingChannels, getUrlInputs },
+		loadOptions: { getAppOutputs, getPublishingChannels, getUrlInputs },
 		resourceMapping: { getAppInputs },
 	};
 

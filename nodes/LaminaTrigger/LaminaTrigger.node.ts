@@ -13,6 +13,8 @@ import type { CredentialRejection } from '../Lamina/transport/credentialRejectio
 import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
 import { shapeRun } from '../Lamina/shared/runShape';
 import type { LaminaRun } from '../Lamina/shared/types';
+import { getApps } from '../Lamina/methods/loadOptions';
+import { FROM_V1_1, LATEST_VERSION, NODE_VERSIONS, ONLY_V1 } from '../Lamina/actions/versions';
 import { confirmRun, runIsOfApp } from './confirmRun';
 import { PROBLEM_KEY, rejectedCredentialError, reportRejectedCredential } from './credentialProblem';
 import {
@@ -22,6 +24,7 @@ import {
 	MAX_REMEMBERED_DELIVERIES,
 	recordDeliveries,
 } from './deliveryLog';
+import { onlyTheseApps, switchValue, TRIGGER_SUBTITLE, type TriggerSwitch } from './triggerSettings';
 
 /** Deliveries accepted by this process, so two retries arriving together start one execution. */
 const acceptedHere = new AcceptedDeliveries(10_000);
@@ -46,10 +49,22 @@ async function matchConfirmedRun(
 	return undefined;
 }
 
+/** Verify Signature or Confirm Runs, wherever this node's version keeps it. */
+function triggerSwitch(context: IWebhookFunctions, name: TriggerSwitch): boolean {
+	const options = context.getNodeParameter('options', {}) as Partial<Record<TriggerSwitch, boolean>>;
+	return switchValue(context.getNodeParameter(name, null), options, name);
+}
+
 /** One trigger: the same node name in another workflow is another trigger. */
 function triggerOf(context: IWebhookFunctions): string {
 	return `${context.getWorkflow().id ?? ''}:${context.getNode().name}`;
 }
+
+const CONFIRM_RUNS =
+	'Whether to ask Lamina about each delivered run with this node’s credential, so that only runs your workspace can see start the workflow';
+const VERIFY_SIGNATURE = 'Whether to accept only calls signed by Lamina';
+const UNVERIFIED_WARNING =
+	'Signature checks are off: anyone who learns this URL can start this workflow with made-up runs. Turn them back on unless you are debugging.';
 
 export class LaminaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -57,8 +72,10 @@ export class LaminaTrigger implements INodeType {
 		name: 'laminaTrigger',
 		icon: { light: 'file:lamina.svg', dark: 'file:lamina.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: '={{"Runs: " + $parameter["statuses"].join(", ")}}',
+		// 1.1: Verify Signature and Confirm Runs under Options, Only These Apps picked from a list.
+		version: NODE_VERSIONS,
+		defaultVersion: LATEST_VERSION,
+		subtitle: TRIGGER_SUBTITLE,
 		// n8n's nodes panel shows this for Lamina as a whole (the trigger's description wins there).
 		description: 'Run Lamina AI apps that make images, videos and text, and start workflows when a run ends',
 		defaults: { name: 'Lamina Trigger' },
@@ -71,7 +88,7 @@ export class LaminaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Lamina has no webhook settings page: pass this node’s Production URL (under "Webhook URLs" above) as the webhook of each run, e.g. in the Lamina node’s Run App → Options → Webhook URL. Publish (activate) this workflow first. Every call is checked against Lamina’s signature.',
+					'Give this node’s Production URL (under "Webhook URLs" above) to each run as its webhook, e.g. in the Lamina node’s Run App → Options → Webhook URL, and publish this workflow. Lamina must be able to reach that URL: set n8n’s WEBHOOK_URL to its public address.',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',
@@ -97,33 +114,76 @@ export class LaminaTrigger implements INodeType {
 				placeholder: 'e.g. app_8f3a..., app_21bc...',
 				description:
 					'Comma-separated app IDs (runs started by the Lamina node carry theirs) or workflow IDs; empty means runs of any app',
+				displayOptions: { show: ONLY_V1 },
+			},
+			{
+				displayName: 'Only These App Names or IDs',
+				name: 'appIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getApps' },
+				default: [],
+				description:
+					'Start the workflow only for runs of these apps; none chosen means any app. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				displayOptions: { show: FROM_V1_1 },
 			},
 			{
 				displayName: 'Confirm Runs with Lamina',
 				name: 'confirmRuns',
 				type: 'boolean',
 				default: true,
-				description:
-					'Whether to ask Lamina for each delivered run with this node’s credential before starting the workflow. Lamina’s signature proves Lamina sent a call, not that the run is yours: anyone can point their own runs at this URL. A run your credential can’t see is refused (403) and starts nothing, and the workflow gets the run as Lamina reports it. Costs one request per delivery (and a lookup per app in Only These Apps).',
+				description: CONFIRM_RUNS,
+				displayOptions: { show: ONLY_V1 },
 			},
 			{
 				displayName: 'Verify Signature',
 				name: 'verifySignature',
 				type: 'boolean',
 				default: true,
-				description:
-					'Whether to accept only calls signed by Lamina (Ed25519, checked against the key Lamina publishes)',
+				description: VERIFY_SIGNATURE,
+				displayOptions: { show: ONLY_V1 },
 			},
 			{
-				displayName:
-					'Signature checks are off: anyone who learns this URL can start this workflow with made-up runs. Turn them back on unless you are debugging.',
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: FROM_V1_1 },
+				options: [
+					{
+						displayName: 'Confirm Runs with Lamina',
+						name: 'confirmRuns',
+						type: 'boolean',
+						default: true,
+						description: CONFIRM_RUNS,
+					},
+					{
+						displayName: 'Verify Signature',
+						name: 'verifySignature',
+						type: 'boolean',
+						default: true,
+						description: VERIFY_SIGNATURE,
+					},
+				],
+			},
+			{
+				displayName: UNVERIFIED_WARNING,
 				name: 'unverifiedWarning',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { verifySignature: [false] } },
+				displayOptions: { show: { verifySignature: [false], ...ONLY_V1 } },
+			},
+			{
+				displayName: UNVERIFIED_WARNING,
+				name: 'unverifiedWarning',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { 'options.verifySignature': [false], ...FROM_V1_1 } },
 			},
 		],
 	};
+
+	methods = { loadOptions: { getApps } };
 
 	// Lamina sets webhooks per run (`?webhook=`) and has nothing to register, list or delete.
 	webhookMethods = {
@@ -141,19 +201,16 @@ export class LaminaTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const verified = this.getNodeParameter('verifySignature', true) as boolean;
+		const verified = triggerSwitch(this, 'verifySignature');
 		const trigger = triggerOf(this);
 		const received = await receiveLaminaDelivery.call(this, verified);
 		if ('credentialRejection' in received) {
 			return reportRejectedCredential(this, trigger, received.credentialRejection, received.runId);
 		}
 		if (!received.ok) return received.response;
-		const confirm = this.getNodeParameter('confirmRuns', true) as boolean;
+		const confirm = triggerSwitch(this, 'confirmRuns');
 		const statuses = this.getNodeParameter('statuses', []) as string[];
-		const appIds = String(this.getNodeParameter('appIds', '') ?? '')
-			.split(',')
-			.map((id) => id.trim())
-			.filter(Boolean);
+		const appIds = onlyTheseApps(this.getNodeParameter('appIds', ''));
 		const statusFilteredOut = (status: string) =>
 			statuses.length > 0 && !statuses.includes(status)
 				? answerDelivery(this, 200, { received: true, ignored: `status ${status} is filtered out` })

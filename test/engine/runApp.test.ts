@@ -21,7 +21,7 @@ describe('the editor', () => {
 			{ name: 'Cinematic', value: 'Cinematic' },
 			{ name: 'Film Noir', value: 'Film Noir' },
 		]);
-		expect(byId['Reference Image']).toMatchObject({ type: 'url', required: false, displayName: 'Reference Image (URL of an image, optional)' });
+		expect(byId['Reference Image']).toMatchObject({ type: 'url', required: false, displayName: 'Reference Image' });
 	});
 
 	test('an old-generation app (options as objects, required false) still maps', async () => {

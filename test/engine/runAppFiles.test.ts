@@ -142,7 +142,7 @@ describe('Files as Inputs', () => {
 });
 
 describe('the editor with Files as Inputs', () => {
-	test('an input filled from a file needs no value in Map Each Input (no required mark), and says where it comes from', async () => {
+	test('an input filled from a file needs no value in Map Each Input: no required mark, no default, its plain name', async () => {
 		const node = laminaNode({
 			resource: 'run',
 			operation: 'create',
@@ -152,8 +152,9 @@ describe('the editor with Files as Inputs', () => {
 		const { fields } = await callEditorMethod<ResourceMapperFields>(engine, node, 'resourceMapping', 'getAppInputs');
 		expect(fields.find((field) => field.id === 'Product Image')).toMatchObject({
 			required: false,
-			displayName: 'Product Image (from the file in "photo": leave empty)',
+			displayName: 'Product Image',
 		});
+		expect(fields.find((field) => field.id === 'Product Image')).not.toHaveProperty('defaultValue');
 		const without = await callEditorMethod<ResourceMapperFields>(engine, { ...node, parameters: { ...node.parameters, options: {} } }, 'resourceMapping', 'getAppInputs');
 		expect(without.fields.find((field) => field.id === 'Product Image')).toMatchObject({ required: true });
 	});

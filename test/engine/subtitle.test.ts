@@ -45,7 +45,7 @@ test('every operation has a subtitle that names it as the editor does', () => {
 test('Run App reads "Run App", not "create: run"', () => {
 	expect(subtitleFor('run', 'create')).toBe('Run App');
 	expect(subtitleFor('app', 'getAll')).toBe('Get Many Apps');
-	expect(subtitleFor('content', 'create')).toBe('Create from Brief');
+	expect(subtitleFor('content', 'create')).toBe('Create From Brief');
 });
 
 test('the cost, account and refinement operations read as the editor names them', () => {

@@ -58,6 +58,19 @@ export function appLocator(displayOptions: IDisplayOptions, description: string)
 	};
 }
 
+/**
+ * The app ID in a picker's value found inside a collection (where n8n does not extract it), or in
+ * the plain string version 1 kept there.
+ */
+export function appIdOf(value: unknown): string {
+	if (typeof value === 'string') return value.trim();
+	if (!value || typeof value !== 'object') return '';
+	const { mode, value: picked } = value as { mode?: string; value?: unknown };
+	const text = typeof picked === 'string' ? picked.trim() : '';
+	if (mode !== 'url') return text;
+	return new RegExp(`/apps/(${APP_ID_REGEX})`).exec(text)?.[1] ?? text;
+}
+
 export function getAppId(this: IExecuteFunctions, itemIndex: number): string {
 	const value = this.getNodeParameter('appId', itemIndex, '', { extractValue: true });
 	const appId = typeof value === 'string' ? value.trim() : '';

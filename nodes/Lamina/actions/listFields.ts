@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export interface ListLimits {
 	/** The most one answer can hold: Limit can't go above it. */
 	maxLimit?: number;
-	/** Shown under both fields: what happens beyond one page, when the API can't page. */
+	/** Shown once, under Return All: what happens beyond one page, when the API can't page. */
 	hint?: string;
 }
 
@@ -28,7 +28,6 @@ export function returnAllAndLimit(resource: string, operation: string, limits: L
 			typeOptions: { minValue: 1, ...(limits.maxLimit ? { maxValue: limits.maxLimit } : {}) },
 			default: 50,
 			description: 'Max number of results to return',
-			...(limits.hint ? { hint: limits.hint } : {}),
 		},
 	];
 }

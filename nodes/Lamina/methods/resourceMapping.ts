@@ -13,18 +13,11 @@ import type { FileInputsOption, LaminaParameter } from '../shared/types';
 
 const FIELD_TYPES: Record<string, FieldType> = { text: 'string', options: 'options', url: 'url' };
 
-function displayName(parameter: LaminaParameter, fromFile?: string): string {
-	const hints: string[] = [];
-	if (fromFile !== undefined) return `${parameter.name.trim()} (from the file in "${fromFile}": leave empty)`;
-	if (parameter.type === 'url') hints.push(`URL of ${parameter.accept?.length ? `an ${parameter.accept.join(' or ')}` : 'a file'}`);
-	if (!mustSupply(parameter) && hasDefault(parameter)) hints.push(`default: ${String(parameter.default).trim()}`);
-	else if (!mustSupply(parameter)) hints.push('optional');
-	return hints.length ? `${parameter.name.trim()} (${hints.join(', ')})` : parameter.name.trim();
-}
-
 /**
- * One field per app parameter; its id is the exact parameter name Lamina receives. An input that
- * Options → Files as Inputs fills (`fromFile`: the binary field) needs no value here.
+ * One field per app parameter; its id is the exact parameter name Lamina receives. Its label is
+ * the input's name alone (n8n saves labels into workflows): the required mark, the pre-filled
+ * default and the field type say the rest. An input that Options → Files as Inputs fills
+ * (`fromFile`: the binary field) is neither required nor pre-filled: its value comes from the file.
  */
 export function parameterToField(parameter: LaminaParameter, fromFile?: string): ResourceMapperField {
 	const type = FIELD_TYPES[parameter.type] ?? 'string';
@@ -34,14 +27,14 @@ export function parameterToField(parameter: LaminaParameter, fromFile?: string):
 			: undefined;
 	return {
 		id: parameter.name,
-		displayName: displayName(parameter, fromFile),
+		displayName: parameter.name.trim() || parameter.name,
 		required: fromFile === undefined && mustSupply(parameter),
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,
 		type,
 		...(options ? { options } : {}),
-		...(hasDefault(parameter) && typeof parameter.default !== 'object'
+		...(fromFile === undefined && hasDefault(parameter) && typeof parameter.default !== 'object'
 			? { defaultValue: parameter.default as string | number | boolean }
 			: {}),
 	};

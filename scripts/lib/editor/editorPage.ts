@@ -375,8 +375,63 @@ export async function mapperFields(page: Page): Promise<MapperField[]> {
 	return fields;
 }
 
-/** The resource mapper's "Mapping Column Mode" choice (Map Each Column Manually / Map Automatically). */
-export const MAPPING_MODE = `${sel.ndv} [data-test-id="mapping-mode-select"] .el-select`;
+const addOption = `${sel.ndv} ${sel.nodeParameters} [data-test-id="collection-parameter-add"]`;
+
+/**
+ * What the open node's "Add Option" list offers (its one Options collection), by name; `whileOpen`
+ * runs with the list open (for a screenshot), then it is closed again.
+ */
+export async function optionsCollectionChoices(page: Page, whileOpen?: () => Promise<unknown>): Promise<string[]> {
+	await page.locator(addOption).first().click();
+	const items = page.locator(sel.dropdownItem).filter({ visible: true });
+	await items.first().waitFor({ state: 'visible' });
+	const choices = (await items.allInnerTexts()).map((text) => normalise(text.split('\n')[0]));
+	await whileOpen?.();
+	await page.keyboard.press('Escape');
+	await items.first().waitFor({ state: 'hidden' }).catch(() => undefined);
+	return choices;
+}
+
+/** Adds the option of this name from the open node's "Add Option" list. */
+export async function addCollectionOption(page: Page, name: string): Promise<void> {
+	await page.locator(addOption).first().click();
+	const items = page.locator(sel.dropdownItem).filter({ visible: true });
+	await items.first().waitFor({ state: 'visible' });
+	await items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }).first().click();
+	// The list is filterable and may stay open after a pick: close it, or the next dropdown read sees it.
+	if (await items.first().isVisible()) await page.keyboard.press('Escape');
+	await items.first().waitFor({ state: 'hidden' }).catch(() => undefined);
+	await page.locator(`${sel.ndv} [data-test-id="parameter-item"], ${sel.ndv} .parameter-item`).filter({ hasText: name }).first().waitFor({ state: 'visible' });
+}
+
+/** Flips a boolean field (n8n's switch) of the open node. */
+export async function toggleSwitch(page: Page, name: string): Promise<void> {
+	await page.locator(`${sel.ndv} ${parameterInput(name)} .el-switch`).first().click();
+}
+
+/** The names of the fields the open panel shows, Options included (from their data-test-id), in order. */
+export async function shownParameters(page: Page): Promise<string[]> {
+	const ids = await page
+		.locator(`${sel.ndv} ${sel.nodeParameters} [data-test-id^="parameter-input-"]`)
+		.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id') ?? ''));
+	return [...new Set(ids.map((id) => id.replace(/^parameter-input-/, '')))];
+}
+
+/** Calls n8n's REST API from the signed-in page (n8n ties its session cookie to the browser id). */
+export async function restCall<T>(page: Page, method: string, path: string): Promise<{ status: number; body: T }> {
+	return await page.evaluate(
+		async ({ method, path }) => {
+			// Runs in the page: its localStorage, which Node's types don't know.
+			const storage = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage;
+			const headers = { 'browser-id': storage.getItem('n8n-browserId') ?? '' };
+			const response = await fetch(path, { method, headers });
+			const text = await response.text();
+			return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+		},
+		{ method, path },
+	);
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Running a node, its output, pinned data

@@ -21,7 +21,7 @@ import { SIM_CREDENTIAL } from '../workflows';
 export interface LocalEditorN8n {
 	url: string;
 	owner: Owner;
-	credential: { name: string; apiKey: string };
+	credential: { name: string; apiKey: string; baseUrl: string };
 	home: N8nHome;
 	server: N8nServer;
 	sim: LaminaSimulator;
@@ -51,7 +51,7 @@ export async function startLocalEditorN8n(options: { build: boolean; onStarted?:
 	return {
 		url: server.url,
 		owner: DEMO_OWNER,
-		credential: { name: SIM_CREDENTIAL.name, apiKey: sim.apiKey },
+		credential: { name: SIM_CREDENTIAL.name, apiKey: sim.apiKey, baseUrl: sim.url },
 		home,
 		server,
 		sim,

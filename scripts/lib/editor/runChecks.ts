@@ -17,8 +17,13 @@ export interface EditorCheckOptions {
 	/** The running n8n, e.g. http://127.0.0.1:5678 */
 	url: string;
 	owner: Owner;
-	/** The Lamina credential in that n8n (the nodes pick it), and its working API key (the credential step puts it back). */
-	credential?: { name: string; apiKey: string };
+	/**
+	 * The Lamina credential in that n8n (the nodes pick it), its working API key (the credential
+	 * step puts it back) and the Lamina API it is for (the Quick start makes a credential for it).
+	 */
+	credential?: { name: string; apiKey: string; baseUrl?: string };
+	/** Whether the caller started that n8n for this check: the Quick start then removes its Lamina credential first, as a new user has none. */
+	ownsN8n?: boolean;
 	screenshotsDir: string;
 	/** Only these steps (and the steps they build on); default all. */
 	only?: string[];
@@ -124,6 +129,7 @@ export async function runEditorChecks(options: EditorCheckOptions): Promise<Edit
 				app,
 				appSearch: options.appSearch ?? 'port',
 				credential: options.credential,
+				ownsN8n: options.ownsN8n,
 				shot,
 				state,
 			};

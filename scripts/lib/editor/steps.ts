@@ -3,12 +3,17 @@
  * on what the page shows. Steps share one page and one new workflow, in order; `needs` names
  * the earlier steps whose result a step builds on.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
 import type { Page } from 'playwright-core';
 
 import { LaminaApi } from '../../../credentials/LaminaApi.credentials';
 import type { SimApp } from '../../../test/simulator/types';
 import { PUBLISHING_STEPS } from './publishingSteps';
 import {
+	addCollectionOption,
 	backToCanvas,
 	canvasNodes,
 	clickPanelItem,
@@ -18,7 +23,6 @@ import {
 	executeOpenNode,
 	fieldValue,
 	fillField,
-	MAPPING_MODE,
 	mapperFields,
 	ndvIsOpen,
 	ndvTitle,
@@ -29,16 +33,20 @@ import {
 	openNodeCredential,
 	openNodesPanelAfter,
 	openNodesPanelForTrigger,
+	optionsCollectionChoices,
 	outputPanelText,
 	panelText,
 	parameterInput,
 	pickFromResourceLocator,
 	pinOutput,
 	resourceLocatorState,
+	restCall,
 	saveAndReload,
 	searchNodesPanel,
 	sel,
 	selectChoice,
+	shownParameters,
+	toggleSwitch,
 	waitUntil,
 	type PanelResult,
 } from './editorPage';
@@ -55,7 +63,10 @@ export interface StepContext {
 	app: SimApp;
 	/** What it searches the app list for, e.g. "port". */
 	appSearch: string;
-	credential?: { name: string; apiKey: string };
+	/** The Lamina credential: its name in that n8n, a working key, and the Lamina API it is for (default Lamina's). */
+	credential?: { name: string; apiKey: string; baseUrl?: string };
+	/** Whether this check started that n8n itself (then it may remove what it imported, as for a new user). */
+	ownsN8n?: boolean;
 	/** Saves a screenshot named after the step and `label`; returns its path. */
 	shot(label: string): Promise<string>;
 	/** What steps hand on to later ones. */
@@ -242,7 +253,7 @@ const appList: EditorStep = {
 
 const inputFields: EditorStep = {
 	id: 'input-fields',
-	title: 'Map Each Input: one field per app input, with its choices, default and required mark',
+	title: 'Map Each Input: one field per app input under "Input Values", labelled with its name alone, with its choices, default and required mark',
 	needs: ['app-list'],
 	async run(ctx) {
 		const { page, app } = ctx;
@@ -250,6 +261,8 @@ const inputFields: EditorStep = {
 		check((await fieldValue(page, 'inputMode')) === 'Map Each Input', `Inputs shows "${await fieldValue(page, 'inputMode')}"`);
 		const fields = await waitUntil('the app\'s input fields', () => mapperFields(page), (list) => list.length >= app.parameters.length);
 		const problems: string[] = [];
+		const heading = normalise(await page.locator(`${sel.ndv} [data-test-id="resource-mapper-container"]`).innerText());
+		if (!heading.startsWith('Input Values')) problems.push(`the inputs are headed "${heading.slice(0, 40)}", not "Input Values"`);
 		const ids = fields.map((field) => field.id);
 		const expected = app.parameters.map((parameter) => parameter.name);
 		if (JSON.stringify(ids) !== JSON.stringify(expected)) problems.push(`fields ${JSON.stringify(ids)}, want ${JSON.stringify(expected)}`);
@@ -257,14 +270,14 @@ const inputFields: EditorStep = {
 			const field = fields.find((candidate) => candidate.id === parameter.name);
 			if (!field) continue;
 			const name = normalise(parameter.name);
-			if (!field.label.startsWith(name)) problems.push(`"${parameter.name}" is labelled "${field.label}"`);
+			// Labels are saved into workflows: the name alone, as n8n's own mappers label their fields.
+			// The label's row also holds n8n's Fixed / Expression switch (and a required star).
+			if (field.label.replace(/\s*(Fixed Expression)?\s*\*?$/, '') !== name) problems.push(`"${parameter.name}" is labelled "${field.label}" (want "${name}")`);
 			const required = mustSupply(parameter);
 			if (required && !field.flagged) problems.push(`required "${name}" shows no required mark while empty`);
 			if (required && field.removable) problems.push(`required "${name}" offers "Remove input"`);
 			if (!required && field.flagged) problems.push(`"${name}" is not required but is marked`);
-			if (parameter.required === false && !/optional/i.test(field.label)) problems.push(`optional "${name}" is labelled "${field.label}"`);
 			const defaultValue = parameter.default === undefined ? undefined : normalise(String(parameter.default));
-			if (defaultValue && !field.label.includes(`default: ${defaultValue}`)) problems.push(`"${name}" does not show its default in "${field.label}"`);
 			const value = await fieldValue(page, parameter.name);
 			if ((defaultValue ?? '') !== value) problems.push(`"${name}" holds "${value}", want "${defaultValue ?? ''}"`);
 			if (parameter.type === 'options') {
@@ -276,6 +289,16 @@ const inputFields: EditorStep = {
 		check(problems.length === 0, problems.join('; '));
 	},
 };
+
+/** A parameter of the Lamina node's description, as the editor gets it (the first of that name). */
+function laminaProperty(name: string): INodeProperties {
+	// Named with its .ts: for "Lamina.node", Node's resolution would load the codex .json beside it.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Lamina } = require('../../../nodes/Lamina/Lamina.node.ts') as typeof import('../../../nodes/Lamina/Lamina.node');
+	const property = new Lamina().description.properties.find((candidate) => candidate.name === name);
+	if (!property) throw new CheckFailed(`the Lamina node has no parameter "${name}"`);
+	return { ...property, displayName: normalise(property.displayName) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Steps 4 and 5: running it
@@ -342,7 +365,7 @@ const execute: EditorStep = {
 
 const mapAutomatically: EditorStep = {
 	id: 'map-automatically',
-	title: 'Map Automatically with an upstream item named like the inputs: execute succeeds',
+	title: 'Inputs → Map Automatically (one choice, no second switch in the mapper) with an upstream item named like the inputs: execute succeeds',
 	needs: ['app-list'],
 	async run(ctx) {
 		const { page, app } = ctx;
@@ -355,14 +378,16 @@ const mapAutomatically: EditorStep = {
 		await pinOutput(page, [item]);
 		await ctx.shot('upstream-item');
 		await openLaminaNode(ctx);
-		await selectChoice(page, MAPPING_MODE, 'Map Automatically');
+		await selectChoice(page, `${sel.ndv} ${parameterInput('inputMode')}`, 'Map Automatically');
+		const want = laminaProperty('autoMapNotice').displayName;
 		const notice = await waitUntil(
 			'the Map Automatically notice',
-			async () => normalise(await page.locator(`${sel.ndv} [data-test-id="resource-mapper-container"]`).innerText()),
-			(text) => /incoming data fields are named the same/i.test(text),
+			async () => normalise(await page.locator(`${sel.ndv} ${sel.nodeParameters}`).innerText()),
+			(text) => text.includes(want),
 			10_000,
 		);
 		check((await mapperFields(page)).length === 0, `Map Automatically still shows input fields: ${notice}`);
+		check((await page.locator(`${sel.ndv} [data-test-id="mapping-mode-select"]`).count()) === 0, 'the input mapper still offers its own mapping mode');
 		await ctx.shot('map-automatically');
 		await executeOpenNode(page);
 		checkRunOutput(await runOutput(page, ITEM_PROMPT), app, ITEM_PROMPT, MANUAL_PROMPT);
@@ -455,5 +480,229 @@ const credentialTest: EditorStep = {
 	},
 };
 
-export const EDITOR_STEPS: EditorStep[] = [nodesPanel, canvasSubtitle, appList, inputFields, execute, mapAutomatically, triggerUrl, credentialTest, ...PUBLISHING_STEPS];
+// ---------------------------------------------------------------------------------------------
+// Step 8: the panel shows only what applies
+// ---------------------------------------------------------------------------------------------
+
+const WAIT_MODE = `${sel.ndv} ${parameterInput('waitMode')}`;
+
+function missingFrom(list: string[], wanted: string[]): string[] {
+	return wanted.filter((name) => !list.includes(name));
+}
+
+function presentIn(list: string[], unwanted: string[]): string[] {
+	return unwanted.filter((name) => list.includes(name));
+}
+
+const panelOptions: EditorStep = {
+	id: 'panel-options',
+	title: 'Run App shows what applies: Download Outputs and Include Progress only with Wait for Completion, no Webhook URL with Wait for Webhook, Max Wait Time with a unit, the prefix only for names by position',
+	needs: ['app-list'],
+	async run(ctx) {
+		const { page } = ctx;
+		await openLaminaNode(ctx);
+		const problems: string[] = [];
+		const waitFields = async (mode: string) => {
+			await selectChoice(page, WAIT_MODE, mode);
+			return await waitUntil(`the fields for "${mode}"`, () => shownParameters(page), (names) => names.includes('waitMode'), 5_000);
+		};
+
+		let fields = await waitFields('Wait for Completion');
+		let offered = await optionsCollectionChoices(page, () => ctx.shot('wait-for-completion'));
+		problems.push(...missingFrom(offered, ['Download Outputs', 'Include Progress', 'Webhook URL']).map((name) => `Wait for Completion: Options lacks ${name}`));
+		if (missingFrom(fields, ['maxWaitAmount', 'maxWaitUnit']).length) problems.push(`Wait for Completion shows no Max Wait Time with a unit: ${fields.join(', ')}`);
+		const amount = await fieldValue(page, 'maxWaitAmount');
+		const unit = await fieldValue(page, 'maxWaitUnit');
+		if (`${amount} ${unit}` !== '10 Minutes') problems.push(`Wait for Completion waits "${amount} ${unit}" by default, want "10 Minutes"`);
+
+		fields = await waitFields("Don't Wait");
+		offered = await optionsCollectionChoices(page, () => ctx.shot('dont-wait'));
+		problems.push(...presentIn(offered, ['Download Outputs', 'Include Progress']).map((name) => `Don't Wait: Options still offers ${name}`));
+		problems.push(...missingFrom(offered, ['Webhook URL', 'Files as Inputs']).map((name) => `Don't Wait: Options lacks ${name}`));
+		if (presentIn(fields, ['maxWaitAmount', 'maxWaitSeconds']).length) problems.push("Don't Wait still shows a Max Wait Time");
+
+		fields = await waitFields('Wait for Webhook');
+		offered = await optionsCollectionChoices(page, () => ctx.shot('wait-for-webhook'));
+		problems.push(...presentIn(offered, ['Webhook URL', 'Download Outputs', 'Include Progress']).map((name) => `Wait for Webhook: Options still offers ${name}`));
+		if (!fields.includes('webhookMaxWaitAmount')) problems.push(`Wait for Webhook shows no Max Wait Time of its own: ${fields.join(', ')}`);
+		else {
+			const waits = `${await fieldValue(page, 'webhookMaxWaitAmount')} ${await fieldValue(page, 'webhookMaxWaitUnit')}`;
+			if (waits !== '45 Minutes') problems.push(`Wait for Webhook waits "${waits}" by default, want "45 Minutes"`);
+		}
+
+		// Download Outputs on: how its fields are named shows, and the prefix only for names by position.
+		await waitFields('Wait for Completion');
+		await addCollectionOption(page, 'Download Outputs');
+		await toggleSwitch(page, 'downloadOutputs');
+		offered = await optionsCollectionChoices(page);
+		if (!offered.includes('Downloaded Field Names')) problems.push(`with Download Outputs on, Options lacks Downloaded Field Names: ${offered.join(', ')}`);
+		if (offered.includes('Downloaded Field Prefix')) problems.push('the prefix is offered before names by position are chosen');
+		await addCollectionOption(page, 'Downloaded Field Names');
+		const naming = await dropdownChoices(page, `${sel.ndv} ${parameterInput('binaryNaming')}`);
+		if (JSON.stringify(naming) !== JSON.stringify(['By Output Label', 'By Position'])) problems.push(`Downloaded Field Names offers ${JSON.stringify(naming)}`);
+		await selectChoice(page, `${sel.ndv} ${parameterInput('binaryNaming')}`, 'By Position');
+		offered = await optionsCollectionChoices(page, () => ctx.shot('by-position'));
+		if (!offered.includes('Downloaded Field Prefix')) problems.push(`with names by position, Options lacks Downloaded Field Prefix: ${offered.join(', ')}`);
+		check(problems.length === 0, problems.join('; '));
+	},
+};
+
+// ---------------------------------------------------------------------------------------------
+// Step 10: the README's Quick start, as a new user
+// ---------------------------------------------------------------------------------------------
+
+const README = path.resolve(__dirname, '..', '..', '..', 'README.md');
+
+/** The README's "Quick start" section, and the output it shows (its JSON sample). */
+export function readmeQuickStart(): { text: string; sample: Record<string, unknown> } {
+	const readme = fs.readFileSync(README, 'utf8');
+	const start = readme.indexOf('\n## Quick start');
+	const end = readme.indexOf('\n## ', start + 1);
+	if (start < 0) throw new CheckFailed('README.md has no "## Quick start" section');
+	const text = readme.slice(start, end < 0 ? undefined : end);
+	const json = /```json\n([\s\S]*?)\n```/.exec(text)?.[1];
+	if (!json) throw new CheckFailed('the README\'s Quick start shows no output (no ```json block)');
+	return { text: normalise(text), sample: JSON.parse(json) as Record<string, unknown> };
+}
+
+/** What a new user clicks and reads, word for word as the Quick start must name it. */
+const QUICK_START_WORDS = {
+	trigger: 'Trigger manually',
+	search: 'Lamina',
+	action: RUN_APP_ACTION,
+	credentialField: 'Credential',
+	connect: 'Connect to Lamina',
+	anotherCredential: 'Create new credential',
+	apiKey: 'API Key',
+	app: 'App',
+	inputs: 'Input Values',
+	execute: 'Execute step',
+	byLabel: '$json.outputsByLabel["Hero Image"]',
+};
+
+/** The Lamina credentials in that n8n, as its REST API lists them. */
+async function laminaCredentials(page: Page): Promise<Array<{ id: string; name: string }>> {
+	const { body } = await restCall<{ data: Array<{ id: string; name: string; type: string }> }>(page, 'GET', '/rest/credentials');
+	return (body?.data ?? []).filter((credential) => credential.type === 'laminaApi');
+}
+
+const quickStart: EditorStep = {
+	id: 'quick-start',
+	title: "README's Quick start word for word, as a new user: Trigger manually, Run an app, Connect to Lamina, an app from the list, Execute step, the output it shows",
+	needs: [],
+	async run(ctx) {
+		const { page } = ctx;
+		const credential = ctx.credential;
+		check(!!credential, 'no API key was given to connect with');
+		const readme = readmeQuickStart();
+		const unnamed = Object.values(QUICK_START_WORDS).filter((words) => !readme.text.includes(words));
+		check(unnamed.length === 0, `the editor shows ${unnamed.map((words) => `"${words}"`).join(', ')}, which the README's Quick start does not name`);
+
+		// A new user has no Lamina credential yet: in the n8n this check started, the imported one goes.
+		if (ctx.ownsN8n) for (const { id } of await laminaCredentials(page)) await restCall(page, 'DELETE', `/rest/credentials/${id}`);
+
+		// 2. Add the node.
+		await openNewWorkflow(page, ctx.url);
+		await openNodesPanelForTrigger(page);
+		await clickPanelItem(page, QUICK_START_WORDS.trigger);
+		const trigger = await nodeAddedSince(page, [], `"${QUICK_START_WORDS.trigger}"`);
+		await backToCanvas(page);
+		await openNodesPanelAfter(page, trigger);
+		const results = await searchNodesPanel(page, QUICK_START_WORDS.search);
+		check(results.some((result) => result.name === 'Lamina'), `searching "Lamina" lists ${names(results)}`);
+		await clickPanelItem(page, 'Lamina');
+		await ctx.shot('2-add-the-node');
+		await clickPanelItem(page, QUICK_START_WORDS.action);
+		const node = await nodeAddedSince(page, [trigger], 'the Lamina node');
+		await waitUntil("the new node's panel", () => ndvIsOpen(page), (open) => open, 10_000);
+
+		// 3. Connect your account.
+		const label = normalise(await page.locator(`${sel.ndv} [data-test-id="credentials-label"]`).first().innerText());
+		check(label.startsWith(QUICK_START_WORDS.credentialField), `the credential field is labelled "${label}"`);
+		const connect = page.locator(`${sel.ndv} [data-test-id="node-credentials-empty-state"] button`);
+		if (await connect.isVisible()) {
+			const shown = normalise(await connect.innerText());
+			check(shown === QUICK_START_WORDS.connect, `a new user's credential field offers "${shown}"`);
+			await ctx.shot('3-connect');
+			await connect.click();
+		} else {
+			// An n8n that has a Lamina credential already (--url): its list offers another.
+			check(!ctx.ownsN8n, 'a new user is offered no "Connect to Lamina"');
+			await page.locator(`${sel.ndv} [data-test-id="node-credentials-select"]`).first().click();
+			await page.getByText(QUICK_START_WORDS.anotherCredential, { exact: true }).first().click();
+		}
+		const modal = page.locator(sel.credentialModal);
+		await modal.waitFor({ state: 'visible' });
+		await modal.locator('[data-test-id="parameter-input-apiKey"] input').first().fill(credential.apiKey);
+		// The one thing a real user doesn't do: this Lamina is the local simulator.
+		if (credential.baseUrl) await modal.locator('[data-test-id="parameter-input-baseUrl"] input').first().fill(credential.baseUrl);
+		await ctx.shot('3-credential');
+		const created = page.waitForResponse((response) => new URL(response.url()).pathname === '/rest/credentials' && response.request().method() === 'POST', { timeout: 30_000 });
+		const tested = page.waitForResponse((response) => new URL(response.url()).pathname === '/rest/credentials/test', { timeout: 30_000 });
+		await modal.locator('[data-test-id="credential-save-button"]').click();
+		const createdId = ((await (await created).json()) as { data?: { id?: string } }).data?.id;
+		const test = (await (await tested).json()) as { data?: { status?: string; message?: string } };
+		check(test.data?.status === 'OK', `n8n's test on save says ${JSON.stringify(test.data)}`);
+		// n8n closes the modal once a credential made from a node is saved and tested.
+		if (await modal.isVisible()) {
+			await ctx.shot('3-tested');
+			await backToCanvas(page);
+			await openNode(page, node);
+		}
+		const chosen = await waitUntil(
+			'the new credential in the node',
+			async () => normalise(await page.locator(`${sel.ndv} [data-test-id="node-credentials-select"] input`).first().inputValue()),
+			(value) => value !== '',
+			10_000,
+		);
+		const made = (await laminaCredentials(page)).find((candidate) => candidate.id === createdId);
+		check(!!made && chosen === made.name, `the node's credential reads "${chosen}", not the new credential ${JSON.stringify(made?.name)}`);
+		await ctx.shot('3-connected');
+
+		try {
+			// 4. Pick an app and fill its inputs.
+			const pick = await pickFromResourceLocator(page, 'appId', ctx.appSearch, ctx.app.name);
+			check(pick.shown === ctx.app.name, `the App field shows "${pick.shown}"`);
+			const fields = await waitUntil('the app\'s inputs', () => mapperFields(page), (list) => list.length >= ctx.app.parameters.length);
+			const heading = normalise(await page.locator(`${sel.ndv} [data-test-id="resource-mapper-container"]`).innerText());
+			check(heading.startsWith(QUICK_START_WORDS.inputs), `the inputs appear under "${heading.slice(0, 40)}"`);
+			const required = fields.filter((field) => field.flagged);
+			const want = ctx.app.parameters.filter(mustSupply).map((parameter) => parameter.name);
+			check(JSON.stringify(required.map((field) => field.id)) === JSON.stringify(want), `marked required: ${JSON.stringify(required.map((field) => field.id))}, want ${JSON.stringify(want)}`);
+			for (const field of required) await fillField(page, `${sel.ndv} ${parameterInput(field.id)}`, MANUAL_PROMPT);
+			await ctx.shot('4-inputs');
+
+			// 5. Run it.
+			await page.locator(`${sel.ndv} ${sel.executeNode}`).filter({ hasText: QUICK_START_WORDS.execute }).first().waitFor({ state: 'visible' });
+			await executeOpenNode(page);
+			checkRunOutput(await runOutput(page, MANUAL_PROMPT), ctx.app, MANUAL_PROMPT);
+			await showOutputAsJson(page, MANUAL_PROMPT);
+			const shown = await outputPanelText(page);
+			const keys = Object.keys(readme.sample).filter((key) => !shown.includes(`"${key}":`));
+			check(keys.length === 0, `the output has no ${keys.join(', ')}, which the README's sample shows`);
+			const item = JSON.parse(shown.slice(shown.indexOf('['), shown.lastIndexOf(']') + 1)) as Array<Record<string, unknown>>;
+			const unshown = Object.keys(item[0] ?? {}).filter((key) => !(key in readme.sample));
+			check(unshown.length === 0, `the output has ${unshown.join(', ')}, which the README's sample leaves out`);
+			check(typeof (item[0]?.outputsByLabel as Record<string, unknown> | undefined)?.['Hero Image'] === 'string', 'the output has no outputsByLabel["Hero Image"]');
+		} finally {
+			// In someone else's n8n, the credential made here goes again.
+			if (!ctx.ownsN8n && createdId) await restCall(page, 'DELETE', `/rest/credentials/${createdId}`).catch(() => undefined);
+		}
+	},
+};
+
+export const EDITOR_STEPS: EditorStep[] = [
+	nodesPanel,
+	canvasSubtitle,
+	appList,
+	inputFields,
+	execute,
+	mapAutomatically,
+	panelOptions,
+	triggerUrl,
+	credentialTest,
+	...PUBLISHING_STEPS,
+	// Last: it starts from an n8n without a Lamina credential, as a new user's.
+	quickStart,
+];
 export const EDITOR_STEP_IDS = EDITOR_STEPS.map((step) => step.id);

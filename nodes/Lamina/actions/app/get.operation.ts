@@ -3,13 +3,29 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { appFetcher } from '../../transport/appDefinitions';
 import { appLocator, getAppId } from '../appLocator';
 import { mustSupply, optionLabels } from '../../shared/appParameters';
+import { chosenOutput, outputFields } from './output';
+
+/** What Simplified keeps of an app: what to fill in and what comes out. */
+export const SIMPLIFIED_APP_FIELDS = ['appId', 'name', 'description', 'modality', 'inputGuide', 'outputs'];
 
 export const description: INodeProperties[] = [
 	appLocator(
 		{ show: { resource: ['app'], operation: ['get'] } },
 		'The app whose inputs and outputs to show',
 	),
+	...outputFields('get', 'the app’s name, description, input guide and outputs', [
+		...SIMPLIFIED_APP_FIELDS,
+		'parameters',
+		'inputSummary',
+		'capabilities',
+		'thumbnail',
+		'isPublic',
+	]),
 ];
+
+export function simplifyApp(app: IDataObject): IDataObject {
+	return Object.fromEntries(SIMPLIFIED_APP_FIELDS.filter((field) => app[field] !== undefined).map((field) => [field, app[field]]));
+}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -27,5 +43,5 @@ export async function execute(
 		...(parameter.default !== undefined && parameter.default !== '' ? { default: parameter.default } : {}),
 		...(parameter.accept ? { accept: parameter.accept } : {}),
 	}));
-	return { ...app, inputGuide } as IDataObject;
+	return chosenOutput(this, itemIndex, { ...app, inputGuide } as IDataObject, simplifyApp);
 }

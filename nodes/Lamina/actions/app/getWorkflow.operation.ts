@@ -5,13 +5,41 @@ import { laminaRequest, unwrapData } from '../../transport';
 import { appFetcher } from '../../transport/appDefinitions';
 import { describeWorkflow } from '../../shared/workflowGraph';
 import { appLocator, getAppId } from '../appLocator';
+import { chosenOutput, outputFields } from './output';
 
 export const description: INodeProperties[] = [
 	appLocator(
 		{ show: { resource: ['app'], operation: ['getWorkflow'] } },
 		'The app whose workflow (the steps behind it) to show',
 	),
+	...outputFields('getWorkflow', 'the summary, inputs, steps, outputs and problems, without the node graph', [
+		'appId',
+		'name',
+		'summary',
+		'inputs',
+		'steps',
+		'outputs',
+		'problems',
+		'nodes',
+		'edges',
+	]),
 ];
+
+const brief = (node: IDataObject) => ({ id: node.id, type: node.type, label: node.label });
+
+/** The workflow without Lamina's node graph: each step by its id, type, label, order and what feeds it. */
+export function simplifyWorkflow(item: IDataObject): IDataObject {
+	const list = (value: unknown) => (Array.isArray(value) ? (value as IDataObject[]) : []);
+	return {
+		appId: item.appId,
+		...(item.name !== undefined ? { name: item.name } : {}),
+		summary: item.summary,
+		inputs: list(item.inputs).map(brief),
+		steps: list(item.steps).map((step) => ({ order: step.order, ...brief(step), after: step.after })),
+		outputs: list(item.outputs).map(brief),
+		problems: item.problems,
+	};
+}
 
 /**
  * The node graph behind an app, as Lamina sends it (`nodes`, `edges`), plus what a workflow
@@ -46,5 +74,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, fetchA
 	};
 	// Lamina's own fields (nodes, edges, …) follow, unchanged; what the node worked out comes first.
 	for (const [key, value] of Object.entries(data)) if (!(key in item)) item[key] = value;
-	return item;
+	return chosenOutput(this, itemIndex, item, simplifyWorkflow);
 }

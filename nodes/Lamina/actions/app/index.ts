@@ -46,7 +46,7 @@ export const description: INodeProperties[] = [
 				name: 'Get Workflow',
 				value: 'getWorkflow',
 				description:
-					"Read-only: the steps behind an app. Returns its inputs, its processing steps in running order, its outputs and a one-line summary such as '2 inputs → Upscale → Animate → 1 output', plus the raw node graph.",
+					'Read-only: the steps behind an app. Returns its inputs, its processing steps in running order, its outputs and a one-line summary.',
 				action: 'Get the workflow of an app',
 			},
 		],

@@ -5,9 +5,10 @@ import { laminaData } from '../../transport';
 import { contentResultItem, readContentAnswer } from '../../shared/contentAnswer';
 import { isTerminal, normaliseRun } from '../../shared/runShape';
 import { appLocator } from '../appLocator';
-import { DEFAULT_MAX_WAIT_SECONDS, includeProgressOption, maxWaitOption, progressTimeline, runItem } from '../run/common';
+import { checkMaxWait, includeProgressOption, maxWaitFields, maxWaitOption, maxWaitSecondsOf, progressTimeline, runItem } from '../run/common';
 import type { RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
+import { ONLY_V1 } from '../versions';
 import { runFailedError } from '../run/waitForRun';
 
 const show = { resource: ['content'], operation: ['create'] };
@@ -41,7 +42,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Wait for Completion',
 				value: 'wait',
-				description: "Output the run's results once it finishes (Lamina's long-poll, no polling loop)",
+				description: "Output the run's results once it finishes",
 			},
 			{
 				name: "Don't Wait",
@@ -52,7 +53,8 @@ export const description: INodeProperties[] = [
 		default: 'wait',
 		displayOptions: { show },
 	},
-	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'], ...ONLY_V1 } } },
+	...maxWaitFields('completion', { ...show, waitMode: ['wait'] }),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -169,6 +171,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedBri
 			itemIndex,
 		});
 	}
+	checkMaxWait(this, itemIndex);
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
 	const chosen = this.getNodeParameter('appId', itemIndex, '', { extractValue: true }) as unknown;
 	const appId = typeof chosen === 'string' && chosen.trim() !== '' ? chosen.trim() : undefined;
@@ -224,7 +227,7 @@ export async function execute(
 		return { ...runItem(queued, { appId, simplify: false }), ...context };
 	}
 
-	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
 	const { run, timedOut } = await batch.wait(itemIndex, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });

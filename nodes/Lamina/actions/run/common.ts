@@ -1,14 +1,19 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { ProgressTimeline } from '../../shared/progressTimeline';
 import { shapeRun, simplifyRun } from '../../shared/runShape';
+import { toList } from '../listValue';
+import { FROM_V1_1, isVersion1, ONLY_V1 } from '../versions';
 
+/** Version 1's Max Wait Time (Seconds), which saved workflows keep. */
 export const DEFAULT_MAX_WAIT_SECONDS = 600;
 
 /** Where Wait for Webhook keeps the run it waits for: the execution's custom data. */
 export const WAITED_RUN_KEY = 'laminaRunId';
 export const WAITED_APP_KEY = 'laminaAppId';
 
+/** Version 1: Max Wait Time in seconds (saved workflows keep it; `maxWaitSeconds`). */
 export function maxWaitOption(operations: string[]): INodeProperties {
 	return {
 		displayName: 'Max Wait Time (Seconds)',
@@ -17,9 +22,101 @@ export function maxWaitOption(operations: string[]): INodeProperties {
 		typeOptions: { minValue: 1 },
 		default: DEFAULT_MAX_WAIT_SECONDS,
 		description:
-			'How long to wait for the run to finish. When it runs out, the item carries the run ID and status so "Wait for Run" can pick it up later; the run is not cancelled.',
-		displayOptions: { show: { resource: ['run'], operation: operations } },
+			'How long to wait for the run to finish. When it runs out, the item carries the run ID for "Wait for Run"; the run is not cancelled.',
+		displayOptions: { show: { resource: ['run'], operation: operations, ...ONLY_V1 } },
 	};
+}
+
+export const WAIT_UNITS = { seconds: 1, minutes: 60, hours: 3_600, days: 86_400 } as const;
+export type WaitUnit = keyof typeof WAIT_UNITS;
+
+/** An amount of a unit in seconds, or undefined when it is not a positive amount of a known unit. */
+export function waitSeconds(amount: unknown, unit: unknown): number | undefined {
+	const value = typeof amount === 'string' && amount.trim() !== '' ? Number(amount) : amount;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+	if (typeof unit !== 'string' || !(unit in WAIT_UNITS)) return undefined;
+	return value * WAIT_UNITS[unit as WaitUnit];
+}
+
+/**
+ * Version 1.1's Max Wait Time: an amount and a unit, with its own default per way of waiting.
+ * Holding a request open (completion) is bounded by minutes; a waiting execution (webhook) sits
+ * in n8n's database, so it waits as long as n8n's own Wait node does by default.
+ */
+export const MAX_WAIT = {
+	completion: { amount: 'maxWaitAmount', unit: 'maxWaitUnit', defaultAmount: 10 },
+	webhook: { amount: 'webhookMaxWaitAmount', unit: 'webhookMaxWaitUnit', defaultAmount: 45 },
+} as const;
+export type MaxWaitKind = keyof typeof MAX_WAIT;
+
+const MAX_WAIT_UNIT: INodeProperties = {
+	displayName: 'Max Wait Unit',
+	name: MAX_WAIT.completion.unit,
+	type: 'options',
+	options: [
+		{ name: 'Seconds', value: 'seconds' },
+		{ name: 'Minutes', value: 'minutes' },
+		{ name: 'Hours', value: 'hours' },
+		{ name: 'Days', value: 'days' },
+	],
+	default: 'minutes',
+};
+
+const MAX_WAIT_AMOUNT: Record<MaxWaitKind, INodeProperties> = {
+	completion: {
+		displayName: 'Max Wait Time',
+		name: MAX_WAIT.completion.amount,
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 10,
+		description: 'How long to wait for the run to finish. After that the item carries the run ID for "Wait for Run"; the run goes on.',
+	},
+	webhook: {
+		displayName: 'Max Wait Time',
+		name: MAX_WAIT.webhook.amount,
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 45,
+		description: 'How long the execution waits for Lamina’s call. After that n8n goes on with the input item; the run goes on.',
+	},
+};
+
+/** Max Wait Time as version 1.1 shows it: an amount and a unit (version 1 keeps maxWaitOption). */
+export function maxWaitFields(kind: MaxWaitKind, show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	const displayOptions = { show: { ...show, ...FROM_V1_1 } };
+	return [
+		{ ...MAX_WAIT_AMOUNT[kind], displayOptions },
+		{ ...MAX_WAIT_UNIT, name: MAX_WAIT[kind].unit, displayOptions },
+	];
+}
+
+/** How long this item waits, in seconds: version 1's Max Wait Time (Seconds), or the amount and unit. */
+export function maxWaitSecondsOf(context: IExecuteFunctions, itemIndex: number, kind: MaxWaitKind): number {
+	if (isVersion1(context.getNode())) {
+		return context.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+	}
+	const names = MAX_WAIT[kind];
+	const amount = context.getNodeParameter(names.amount, itemIndex, names.defaultAmount);
+	const unit = context.getNodeParameter(names.unit, itemIndex, 'minutes');
+	const seconds = waitSeconds(amount, unit);
+	if (seconds === undefined) {
+		throw new NodeOperationError(context.getNode(), `Max Wait Time is not a positive amount: "${String(amount)} ${String(unit)}"`, {
+			description: `Give a number above 0 and one of the units ${Object.keys(WAIT_UNITS).join(', ')}, e.g. 10 minutes.`,
+			itemIndex,
+		});
+	}
+	return seconds;
+}
+
+/** Max Wait Time checked before anything starts: a wrong amount must not leave a started run behind. */
+export function checkMaxWait(context: IExecuteFunctions, itemIndex: number): void {
+	const waitMode = context.getNodeParameter('waitMode', itemIndex, 'wait');
+	if (waitMode === 'wait' || waitMode === 'webhook') maxWaitSecondsOf(context, itemIndex, waitMode === 'webhook' ? 'webhook' : 'completion');
+}
+
+/** Only These Outputs: version 1 keeps comma-separated labels, 1.1 picks them from the app's outputs. */
+export function outputLabels(value: unknown): string[] {
+	return toList(value);
 }
 
 export function simplifyOption(operations: string[]): INodeProperties {
@@ -40,8 +137,7 @@ export const includeProgressOption: INodeProperties = {
 	name: 'includeProgress',
 	type: 'boolean',
 	default: false,
-	description:
-		"Whether to wait over Lamina's live event stream and add a progress field: one entry per change seen (time, status, Lamina's progress, outputs that became ready or failed), e.g. to see where a long video run spent its time or which step failed",
+	description: 'Whether to add a progress field: one entry per change seen while waiting (status, progress, outputs ready)',
 };
 
 /** A fresh timeline when the item asked for progress. */

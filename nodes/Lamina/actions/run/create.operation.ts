@@ -34,15 +34,19 @@ import { asNodeError, errorItem } from '../perItem';
 import { RunBatch } from './runBatch';
 import { sendStart } from './startedRuns';
 import {
-	DEFAULT_MAX_WAIT_SECONDS,
+	checkMaxWait,
 	includeProgressOption,
+	maxWaitFields,
 	maxWaitOption,
+	maxWaitSecondsOf,
+	outputLabels,
 	progressTimeline,
 	runItem,
 	simplifyOption,
 	WAITED_APP_KEY,
 	WAITED_RUN_KEY,
 } from './common';
+import { FROM_V1_1, ONLY_V1 } from '../versions';
 import { runFailedError } from './waitForRun';
 import { checkBalanceOption, creditRefusals, maxCreditsOption } from './creditCheck';
 
@@ -51,13 +55,12 @@ const show = { resource: ['run'], operation: ['create'] };
 const WAIT_FOR_COMPLETION: INodePropertyOptions = {
 	name: 'Wait for Completion',
 	value: 'wait',
-	description: "Output each run's results once it finishes (Lamina's long-poll, no polling loop)",
+	description: "Output each run's results once it finishes",
 };
 const WAIT_FOR_WEBHOOK: INodePropertyOptions = {
 	name: 'Wait for Webhook',
 	value: 'webhook',
-	description:
-		'Lamina calls this execution back when the run ends; nothing is held open meanwhile, as n8n keeps the waiting execution in its database (one item per execution)',
+	description: 'Pause this execution until Lamina calls back with the finished run (one item; Lamina must reach n8n)',
 };
 const DONT_WAIT: INodePropertyOptions = {
 	name: "Don't Wait",
@@ -65,29 +68,37 @@ const DONT_WAIT: INodePropertyOptions = {
 	description: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
 };
 
-export const description: INodeProperties[] = [
-	appLocator({ show }, 'The Lamina app to run. Its inputs appear below once it is chosen.'),
-	{
+const MAP_EACH_INPUT: INodePropertyOptions = {
+	name: 'Map Each Input',
+	value: 'fields',
+	description: 'One field per app input, loaded from the app',
+};
+const MAP_AUTOMATICALLY: INodePropertyOptions = {
+	name: 'Map Automatically',
+	value: 'auto',
+	description: "Use the incoming item's fields that are named like the app's inputs",
+};
+const USING_JSON: INodePropertyOptions = {
+	name: 'Using JSON',
+	value: 'json',
+	description: 'An object of input name → value; handy for expressions and AI agents',
+};
+
+/** Inputs: in version 1 the resource mapper had its own "Map Automatically" beside this choice; from 1.1 it is one choice. */
+function inputsChoice(options: INodePropertyOptions[], versions: typeof ONLY_V1): INodeProperties {
+	return {
 		displayName: 'Inputs',
 		name: 'inputMode',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Map Each Input',
-				value: 'fields',
-				description: 'One field per app input, loaded from the app',
-			},
-			{
-				name: 'Using JSON',
-				value: 'json',
-				description: 'An object of input name → value; handy for expressions and AI agents',
-			},
-		],
+		options,
 		default: 'fields',
-		displayOptions: { show },
-	},
-	{
+		displayOptions: { show: { ...show, ...versions } },
+	};
+}
+
+function inputValuesMapper(supportAutoMap: boolean, versions: typeof ONLY_V1): INodeProperties {
+	return {
 		displayName: 'Input Values',
 		name: 'inputs',
 		type: 'resourceMapper',
@@ -100,14 +111,37 @@ export const description: INodeProperties[] = [
 			resourceMapper: {
 				resourceMapperMethod: 'getAppInputs',
 				mode: 'add',
+				// n8n's own heading would read "Values to Send": name it as the field is named.
+				valuesLabel: 'Input Values',
 				fieldWords: { singular: 'input', plural: 'inputs' },
 				addAllFields: true,
 				multiKeyMatch: false,
-				supportAutoMap: true,
+				supportAutoMap,
 				noFieldsError: 'No inputs to show yet: choose an app above. (An app without inputs needs none: just run it.)',
 			},
 		},
-		displayOptions: { show: { ...show, inputMode: ['fields'] } },
+		displayOptions: { show: { ...show, inputMode: ['fields'], ...versions } },
+	};
+}
+
+/** Options that apply only while the node waits for the run in this execution. */
+const WHEN_WAITING = { '/waitMode': ['wait'] };
+
+const INPUTS_JSON_HINT = 'Input names as the app lists them: Lamina → App → Get shows each input and its choices';
+
+export const description: INodeProperties[] = [
+	appLocator({ show }, 'The Lamina app to run. Its inputs appear below once it is chosen.'),
+	inputsChoice([MAP_EACH_INPUT, USING_JSON], ONLY_V1),
+	inputsChoice([MAP_EACH_INPUT, MAP_AUTOMATICALLY, USING_JSON], FROM_V1_1),
+	inputValuesMapper(true, ONLY_V1),
+	inputValuesMapper(false, FROM_V1_1),
+	{
+		displayName:
+			'The incoming item’s fields that are named like the app’s inputs (by name, key or ID) are sent; its other fields are not',
+		name: 'autoMapNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, inputMode: ['auto'] } },
 	},
 	{
 		displayName: 'Inputs (JSON)',
@@ -116,7 +150,17 @@ export const description: INodeProperties[] = [
 		default: '{\n  "Prompt": ""\n}',
 		description:
 			'Input names exactly as the app lists them (see Get App), e.g. {"Prompt": "a red bicycle", "Location": "Studio"}. Option inputs take one of their labels.',
-		displayOptions: { show: { ...show, inputMode: ['json'] } },
+		displayOptions: { show: { ...show, inputMode: ['json'], ...ONLY_V1 } },
+	},
+	{
+		displayName: 'Inputs (JSON)',
+		name: 'inputsJson',
+		type: 'json',
+		default: '{}',
+		placeholder: '{"Prompt": "a red bicycle", "Location": "Studio"}',
+		hint: INPUTS_JSON_HINT,
+		description: 'An object of input name → value, e.g. {"Prompt": "a red bicycle"}. Option inputs take one of their labels.',
+		displayOptions: { show: { ...show, inputMode: ['json'], ...FROM_V1_1 } },
 	},
 	{
 		displayName: 'Wait Mode',
@@ -137,16 +181,18 @@ export const description: INodeProperties[] = [
 		default: 'wait',
 		displayOptions: { show: { ...show, '@tool': [true] } },
 	},
-	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'] } } },
+	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'], ...ONLY_V1 } } },
 	{
 		...maxWaitOption(['create']),
 		description:
-			'How long the execution waits for Lamina’s call. When it runs out, n8n goes on with this node’s input item, as with its own Wait node; the run is not cancelled, and its ID stays in the execution’s custom data as laminaRunId.',
-		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
+			'How long the execution waits for Lamina’s call. After that n8n goes on with the input item; the run goes on.',
+		displayOptions: { show: { ...show, waitMode: ['webhook'], ...ONLY_V1 } },
 	},
+	...maxWaitFields('completion', { ...show, waitMode: ['wait'] }),
+	...maxWaitFields('webhook', { ...show, waitMode: ['webhook'] }),
 	{
 		displayName:
-			'A failed or cancelled run can’t stop the workflow in this mode (n8n resumes a waiting node without running it again): it comes out as an item with error, runId, status and outputErrors, as under Continue On Fail. Check {{ $json.error }} in an If node.',
+			'In this mode a failed or cancelled run does not stop the workflow: it comes out as an item with an error field. Check {{ $json.error }} in an If node.',
 		name: 'webhookFailureNotice',
 		type: 'notice',
 		default: '',
@@ -168,34 +214,45 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 50 },
 				default: 5,
-				description:
-					'How many items start their run at the same time. Started runs are all awaited together, so this bounds requests, not results.',
+				description: 'How many items start their run at the same time',
+				displayOptions: { hide: { '/waitMode': ['webhook'] } },
 			},
 			{
 				displayName: 'Download Outputs',
 				name: 'downloadOutputs',
 				type: 'boolean',
 				default: false,
-				description:
-					'Whether to attach each finished image, video or audio output as a file (n8n binary data); text stays in JSON. Applies when waiting for completion.',
+				description: 'Whether to attach each finished image, video or audio output as a file (binary data); text stays in JSON',
+				displayOptions: { show: WHEN_WAITING },
+			},
+			{
+				displayName: 'Downloaded Field Names',
+				name: 'binaryNaming',
+				type: 'options',
+				options: [
+					{ name: 'By Output Label', value: 'label', description: 'Named after the output’s label: Hero_Image for "Hero Image"' },
+					{ name: 'By Position', value: 'index', description: 'The prefix plus the output’s position: data0, data1, …' },
+				],
+				default: 'label',
+				description: 'How the binary fields that hold the downloaded files are named',
+				displayOptions: { show: { ...WHEN_WAITING, downloadOutputs: [true] } },
+			},
+			{
+				// Version 1 also used the prefix for a label that can't be a field name: keep it shown there.
+				displayName: 'Downloaded Field Prefix',
+				name: 'binaryPrefix',
+				type: 'string',
+				default: 'data',
+				description: 'The binary fields are named this prefix plus the output’s position: data0, data1, …',
+				displayOptions: { show: { ...WHEN_WAITING, downloadOutputs: [true], ...ONLY_V1 } },
 			},
 			{
 				displayName: 'Downloaded Field Prefix',
 				name: 'binaryPrefix',
 				type: 'string',
 				default: 'data',
-				description: 'With names by position: the binary fields are this prefix plus the output’s position',
-			},
-			{
-				displayName: 'Downloaded File Names',
-				name: 'binaryNaming',
-				type: 'options',
-				options: [
-					{ name: 'By Output Label (E.g. Hero_Image)', value: 'label' },
-					{ name: 'By Position (E.g. Data0, Data1)', value: 'index' },
-				],
-				default: 'label',
-				description: 'How Download Outputs names the binary fields',
+				description: 'The binary fields are named this prefix plus the output’s position: data0, data1, …',
+				displayOptions: { show: { ...WHEN_WAITING, downloadOutputs: [true], binaryNaming: ['index'], ...FROM_V1_1 } },
 			},
 			{
 				displayName: 'Files as Inputs',
@@ -231,9 +288,16 @@ export const description: INodeProperties[] = [
 					},
 				],
 			},
+			{ ...includeProgressOption, displayOptions: { show: WHEN_WAITING } },
 			{
-				...includeProgressOption,
-				description: `${includeProgressOption.description}. Applies when waiting for completion.`,
+				displayName: 'Only These Output Names or IDs',
+				name: 'outputs',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getAppOutputs', loadOptionsDependsOn: ['appId.value'] },
+				default: [],
+				description:
+					'The app’s outputs to produce; none chosen means all. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				displayOptions: { show: FROM_V1_1 },
 			},
 			maxCreditsOption,
 			{
@@ -243,6 +307,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. Hero Image, Caption',
 				description: 'Comma-separated output labels to produce (default: all of the app’s outputs)',
+				displayOptions: { show: ONLY_V1 },
 			},
 			{
 				displayName: 'Webhook URL',
@@ -250,8 +315,9 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. https://n8n.example.com/webhook/lamina',
-				description:
-					'Lamina POSTs the finished run to this URL, for example the production URL of a Lamina Trigger node',
+				description: 'Lamina POSTs the finished run to this URL, e.g. a Lamina Trigger node’s production URL',
+				// Wait for Webhook points Lamina at this execution itself.
+				displayOptions: { hide: { '/waitMode': ['webhook'] } },
 			},
 		],
 	},
@@ -312,7 +378,8 @@ interface CreateOptions {
 	binaryPrefix?: string;
 	fileInputs?: FileInputsOption;
 	includeProgress?: boolean;
-	outputs?: string;
+	/** Version 1: comma-separated labels; from 1.1: the labels picked. */
+	outputs?: string | string[];
 	webhookUrl?: string;
 }
 
@@ -390,6 +457,7 @@ async function prepareRun(
 ): Promise<PreparedRun> {
 	const appId = getAppId.call(this, itemIndex);
 	const read = readInputs.call(this, itemIndex);
+	checkMaxWait(this, itemIndex);
 	const app = await fetchApp(appId, itemIndex);
 	try {
 		return prepareFor.call(this, app, read, itemIndex, options);
@@ -432,7 +500,7 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 		qs.webhook = webhookUrl;
 	}
 	const body: IDataObject = { inputs: inputs as IDataObject };
-	const wanted = (options.outputs ?? '').split(',').map((label) => label.trim()).filter(Boolean);
+	const wanted = outputLabels(options.outputs);
 	if (wanted.length) {
 		const known = (app.outputs ?? []).map((output) => output.label);
 		const unknown = known.length ? wanted.filter((label) => !known.some((k) => k.toLowerCase() === label.toLowerCase())) : [];
@@ -447,9 +515,7 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 		body.outputs = wanted;
 	}
 	const waiting = this.getNodeParameter('waitMode', itemIndex, 'wait') === 'wait';
-	const rateLimitPatienceMs = waiting
-		? (this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number) * 1000
-		: undefined;
+	const rateLimitPatienceMs = waiting ? maxWaitSecondsOf(this, itemIndex, 'completion') * 1000 : undefined;
 	return { app, files, given, body, qs, rateLimitPatienceMs };
 }
 
@@ -521,7 +587,7 @@ export async function execute(
 				const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
 				const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 				if (waitMode === 'webhook') {
-					const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+					const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'webhook');
 					keepRunIdInExecution(this, queued.runId, run.app.appId, itemIndex);
 					await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 				}
@@ -529,7 +595,7 @@ export async function execute(
 					results[itemIndex] = [{ json: runItem(queued, { appId: run.app.appId, simplify }), pairedItem: { item: itemIndex } }];
 					return;
 				}
-				const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+				const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 				const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 				const timeline = progressTimeline(options.includeProgress);
 				const { run: finished, timedOut } = await batch.wait(itemIndex, queued.runId, {

@@ -5,6 +5,8 @@ import { laminaRequest } from '../../transport';
 import { dateInTimeZone } from '../../shared/zonedTime';
 import { runItem } from './common';
 import { returnAllAndLimit } from '../listFields';
+import { appIdOf, appLocator } from '../appLocator';
+import { FROM_V1_1, ONLY_V1 } from '../versions';
 
 const show = { resource: ['run'], operation: ['getAll'] };
 const PAGE_SIZE = 100;
@@ -25,7 +27,9 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Only runs of this app',
+				displayOptions: { show: ONLY_V1 },
 			},
+			{ ...appLocator({ show: FROM_V1_1 }, 'Only runs of this app'), required: false },
 			{
 				displayName: 'Since',
 				name: 'since',
@@ -56,7 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
 	if (filters.status) qs.status = filters.status;
-	if (typeof filters.appId === 'string' && filters.appId.trim()) qs.appId = filters.appId.trim();
+	if (appIdOf(filters.appId)) qs.appId = appIdOf(filters.appId);
 	if (filters.since) {
 		// The date picker stores no offset: its time is the workflow's (Settings → Timezone), not the server's.
 		const since = dateInTimeZone(String(filters.since), this.getTimezone());

@@ -39,6 +39,8 @@ export type GivenInputs = { values: Record<string, unknown> } | { fromItem: true
 
 export function readInputs(this: IExecuteFunctions, itemIndex: number): GivenInputs {
 	const mode = this.getNodeParameter('inputMode', itemIndex, 'fields') as string;
+	// From version 1.1 "Map Automatically" is a choice of Inputs; version 1 kept it in the resource mapper.
+	if (mode === 'auto') return { fromItem: true };
 	if (mode === 'json') {
 		const raw = this.getNodeParameter('inputsJson', itemIndex, '{}') as unknown;
 		const parsed =

@@ -1,7 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireRunId } from './runId';
-import { includeProgressOption, maxWaitOption, progressTimeline, runIdField, runItem, simplifyOption } from './common';
+import {
+	includeProgressOption,
+	maxWaitFields,
+	maxWaitOption,
+	maxWaitSecondsOf,
+	progressTimeline,
+	runIdField,
+	runItem,
+	simplifyOption,
+} from './common';
 import type { RunBatch } from './runBatch';
 import { runFailedError } from './waitForRun';
 
@@ -11,6 +20,7 @@ export const DEFAULT_CONCURRENT_WAITS = 10;
 export const description: INodeProperties[] = [
 	runIdField(['wait'], 'The run to wait for, e.g. the runId of a Run App item whose wait ran out'),
 	maxWaitOption(['wait']),
+	...maxWaitFields('completion', { resource: ['run'], operation: ['wait'] }),
 	simplifyOption(['wait']),
 	{
 		displayName: 'Options',
@@ -26,8 +36,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 50 },
 				default: DEFAULT_CONCURRENT_WAITS,
-				description:
-					'How many runs are awaited at the same time. Each wait holds one request to Lamina open; the others queue.',
+				description: 'How many runs are awaited at the same time; the others queue',
 			},
 			includeProgressOption,
 		],
@@ -47,7 +56,7 @@ export function readRunId(this: IExecuteFunctions, itemIndex: number): string {
 
 /** Waits for the item's run as part of `batch`: its wait stops when another item fails the node. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, runId: string, batch: RunBatch): Promise<IDataObject> {
-	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex) as number;
+	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
 	const { run, timedOut } = await batch.wait(itemIndex, runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });
