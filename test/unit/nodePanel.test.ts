@@ -244,7 +244,7 @@ describe('plain words', () => {
 
 	test('Create From Brief is named the same in the Operation list and on the canvas', () => {
 		const operation = lamina.properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('content'))!;
-		const name = (operation.options as INodePropertyOptions[])[0].name;
+		const name = (operation.options as INodePropertyOptions[]).find((option) => option.value === 'create')!.name;
 		expect(lamina.subtitle).toContain(`"content.create":"${name}"`);
 	});
 });

@@ -18,7 +18,7 @@ export const maxCreditsOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 10,
 	description:
-		"The most one item's run may cost. Each app's cost is estimated before anything starts (Lamina's estimate, kept a few minutes with the app); a run expected to cost more, or one the workspace can't afford, is refused and not started.",
+		"The most one item's run may cost. A run estimated to cost more, or one the workspace can't afford, is refused before it starts.",
 };
 
 /** Options → Check Balance for the Whole Batch of Run App (with Max Credits per Run). */
@@ -28,7 +28,7 @@ export const checkBalanceOption: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description:
-		"Whether, with Max Credits per Run set, to check before starting any run that the workspace's balance covers every item's run; if it covers only some, the node says how many and starts none (under Continue On Fail: those it covers run, the others become error items)",
+		"Whether to check, before any run starts, that the balance covers every item's run; if not, the node says how many it covers and starts none",
 };
 
 export interface CreditOptions {
