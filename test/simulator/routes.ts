@@ -3,6 +3,8 @@ import { getApp, getWorkflow, listApps } from './appRoutes';
 import { createUploadUrls, receiveUpload, serveAsset } from './assets';
 import { createContent, createContentBatch } from './content';
 import { serveOutputFile } from './files';
+import { getFreestyleRun, getGenerationRun, startGeneration } from './generate';
+import { modelInModality, modelsByModalityOrId } from './models';
 import { sendJson, type RequestContext } from './http';
 import { cancelRun, getRun, listRuns, startRun, streamRun, waitForRun } from './runRoutes';
 import type { RouteDef, SimState } from './state';
@@ -27,6 +29,12 @@ export const ROUTES: RouteDef[] = [
 	api('POST', '/v1/runs/:runId/cancel', cancelRun),
 	api('POST', '/v1/content/create', createContent),
 	api('POST', '/v1/content/batch', createContentBatch),
+	// Models: `:key` is a modality (a list) or a model id (its paramSchema).
+	api('GET', '/v1/models/:key', modelsByModalityOrId),
+	api('GET', '/v1/models/:modality/:id', modelInModality),
+	api('POST', '/v1/generate/:modality', startGeneration),
+	api('GET', '/v1/generate/runs/:runId', getGenerationRun),
+	api('GET', '/v1/freestyle/:runId', getFreestyleRun),
 	api('POST', '/v1/assets/upload-urls', createUploadUrls),
 	api('GET', '/v1/webhooks/signing-key', getSigningKeys),
 	// Older documented paths: they answer as the old generation (`executionId`, bare errors).

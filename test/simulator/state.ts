@@ -1,5 +1,6 @@
 /** The simulator's shared state, handed to every route handler. */
 import type { AssetStore } from './assets';
+import type { SimModel } from './models';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
@@ -21,6 +22,8 @@ export interface SimState {
 	workspaceId: string;
 	options: ResolvedOptions;
 	apps: Map<string, SimApp>;
+	/** The model registry (GET /v1/models/...), by id. */
+	models: Map<string, SimModel>;
 	/** Per-app overrides of the default behaviour. */
 	behaviours: Map<string, Partial<AppBehaviour>>;
 	counters: SimCounters;
