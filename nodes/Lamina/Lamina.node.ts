@@ -12,12 +12,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as app from './actions/app';
 import * as asset from './actions/asset';
 import * as content from './actions/content';
+import * as model from './actions/model';
 import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
-import { searchApps } from './methods/listSearch';
+import { searchApps, searchModels } from './methods/listSearch';
 import { getUrlInputs } from './methods/loadOptions';
-import { getAppInputs } from './methods/resourceMapping';
+import { getAppInputs, getModelParams } from './methods/resourceMapping';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
 const RESUME_WEBHOOKS: IWebhookDescription[] = [
@@ -41,7 +42,7 @@ export class Lamina implements INodeType {
 		version: 1,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","model.generateImage":"Generate Image","model.generateVideo":"Generate Video","model.get":"Get Model","model.getAll":"Get Many Models","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,
@@ -63,6 +64,11 @@ export class Lamina implements INodeType {
 						value: 'content',
 						description: 'Content from a brief: Lamina picks the app and drafts its inputs',
 					},
+					{
+						name: 'Model',
+						value: 'model',
+						description: 'Image and video models picked by ID: generate directly, or read what a model takes',
+					},
 					{ name: 'Run', value: 'run', description: 'Runs of an app: start, wait, look up, cancel' },
 				],
 				default: 'run',
@@ -70,14 +76,15 @@ export class Lamina implements INodeType {
 			...app.description,
 			...asset.description,
 			...content.description,
+			...model.description,
 			...run.description,
 		],
 	};
 
 	methods = {
-		listSearch: { searchApps },
+		listSearch: { searchApps, searchModels },
 		loadOptions: { getUrlInputs },
-		resourceMapping: { getAppInputs },
+		resourceMapping: { getAppInputs, getModelParams },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as app from './app';
 import * as asset from './asset';
 import * as content from './content';
+import * as model from './model';
 import * as run from './run';
 import { appFetcher } from '../transport/appDefinitions';
 import { checked, checkEveryItem } from './checkEveryItem';
@@ -67,6 +68,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				),
 			];
 		}
+		case 'model.getAll':
+			return [await forEachItem.call(this, itemCount, (i) => model.getAll.execute.call(this, i))];
+		case 'model.get':
+			return [await forEachItem.call(this, itemCount, (i) => model.get.execute.call(this, i))];
+		case 'model.generateImage':
+		case 'model.generateVideo':
+			return [await model.generate.execute.call(this, itemCount, operation)];
 		default:
 			throw new NodeOperationError(
 				this.getNode(),

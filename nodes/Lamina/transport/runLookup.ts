@@ -6,7 +6,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { LOOKUP_ORDER, RUN_KINDS, runOfKind, type RunKind } from '../shared/runKinds';
 import type { LaminaRun } from '../shared/types';
-import { laminaRequest, unwrapData, type LaminaContext } from '.';
+import { laminaRequest, unwrapData, type LaminaContext } from './index';
 
 export interface FoundRun {
 	kind: RunKind;
@@ -57,12 +57,18 @@ export function notFoundAsAnyKind(error: NodeApiError, runId: string): NodeApiEr
  */
 export async function lookUpRun(this: LaminaContext, runId: string, itemIndex: number, known?: RunKind): Promise<FoundRun> {
 	if (known) return { kind: known, run: await getRunOfKind.call(this, known, runId, itemIndex) };
-	try {
-		return { kind: 'app', run: await getRunOfKind.call(this, 'app', runId, itemIndex) };
-	} catch (error) {
-		if (!isNotFound(error)) throw error;
-		const found = await findRunAmong.call(this, ['model', 'freestyle'], runId, itemIndex);
-		if (found) return found;
-		throw notFoundAsAnyKind(error, runId);
-	}
+	const app = await settled(getRunOfKind.call(this, 'app', runId, itemIndex));
+	if ('value' in app) return { kind: 'app', run: app.value };
+	if (!isNotFound(app.error)) throw app.error;
+	const found = await findRunAmong.call(this, ['model', 'freestyle'], runId, itemIndex);
+	if (found) return found;
+	throw notFoundAsAnyKind(app.error, runId);
+}
+
+/** A promise's value or its failure, to act on a failure without a catch clause. */
+export async function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	return await promise.then(
+		(value) => ({ value }),
+		(error: unknown) => ({ error }),
+	);
 }

@@ -4,7 +4,7 @@ import { laminaRequest, unwrapData, type LaminaContext } from '../../transport';
 import { pause } from '../../transport/cancellation';
 import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
 import { RUN_KINDS } from '../../shared/runKinds';
-import { findRunAmong, isNotFound, notFoundAsAnyKind } from '../../transport/runLookup';
+import { findRunAmong, isNotFound, notFoundAsAnyKind, settled } from '../../transport/runLookup';
 import type { ProgressTimeline } from '../../shared/progressTimeline';
 import type { LaminaRun } from '../../shared/types';
 import { RunWatch, UNAVAILABLE, type WaitOptions, type WaitResult, type WayResult } from './runWatch';
@@ -68,18 +68,17 @@ export async function waitForRun(this: LaminaContext, runId: string, options: Wa
 	const watch = new RunWatch(this, runId, options);
 	// Model and freestyle runs have no long-poll nor stream: they are polled.
 	if (!RUN_KINDS[watch.kind].longPoll) return await waitWithPolling(watch);
-	try {
-		return await waitForAppRun(watch);
-	} catch (error) {
-		// A run ID of unknown kind that no app run has: perhaps a model or freestyle run's.
-		if (options.kind !== undefined || watch.known || !isNotFound(error)) throw error;
-		const found = await findRunAmong.call(this, ['model', 'freestyle'], runId, options.itemIndex);
-		if (!found) throw notFoundAsAnyKind(error, runId);
-		watch.useKind(found.kind);
-		watch.see(found.run);
-		if (isTerminal(found.run)) return watch.result(found.run);
-		return await waitWithPolling(watch);
-	}
+	const asApp = await settled(waitForAppRun(watch));
+	if ('value' in asApp) return asApp.value;
+	const { error } = asApp;
+	// A run ID of unknown kind that no app run has: perhaps a model or freestyle run's.
+	if (options.kind !== undefined || watch.known || !isNotFound(error)) throw error;
+	const found = await findRunAmong.call(this, ['model', 'freestyle'], runId, options.itemIndex);
+	if (!found) throw notFoundAsAnyKind(error, runId);
+	watch.useKind(found.kind);
+	watch.see(found.run);
+	if (isTerminal(found.run)) return watch.result(found.run);
+	return await waitWithPolling(watch);
 }
 
 async function waitForAppRun(watch: RunWatch): Promise<WaitResult> {

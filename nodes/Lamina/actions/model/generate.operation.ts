@@ -1,0 +1,328 @@
+/**
+ * Model → Generate Image / Generate Video: one model run per item with a model picked by id, its
+ * parameters from the model's paramSchema, every rule checked before anything starts, waited for
+ * by polling at the modality's cadence (the run kinds' one wait), downloaded like Run App's outputs.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { laminaData } from '../../transport';
+import { cancelSignalOf } from '../../transport/cancellation';
+import { downloadOutputsAsBinary } from '../../transport/download';
+import { modelFetcher, type ModelModality } from '../../transport/modelDefinitions';
+import { autoMapInputs, isHttpUrl } from '../../shared/inputValidation';
+import type { BinaryNaming } from '../../shared/mediaFiles';
+import { checkModelParams, paramValues, type LaminaModel } from '../../shared/modelParams';
+import { runOfKind } from '../../shared/runKinds';
+import { isTerminal } from '../../shared/runShape';
+import { checked, checkEveryItem } from '../checkEveryItem';
+import { asNodeError } from '../perItem';
+import { DEFAULT_MAX_WAIT_SECONDS, runItem } from '../run/common';
+import { forEachRunItem, RunBatch } from '../run/runBatch';
+import { sendStart } from '../run/startedRuns';
+import { runFailedError } from '../run/waitForRun';
+import { modelLocator } from './modelLocator';
+
+export const GENERATE_OPERATIONS: Record<string, ModelModality> = { generateImage: 'image', generateVideo: 'video' };
+const show = { resource: ['model'], operation: Object.keys(GENERATE_OPERATIONS) };
+
+export const description: INodeProperties[] = [
+	modelLocator({ show }, "The model to generate with. Its parameters (the prompt among them, when it takes one) appear below once it is chosen; Model → Get shows each one's rules."),
+	{
+		displayName: 'Parameters',
+		name: 'paramMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Map Each Parameter', value: 'fields', description: "One field per parameter of the model's schema" },
+			{ name: 'Using JSON', value: 'json', description: 'An object of parameter name → value; handy for expressions and AI agents' },
+		],
+		default: 'fields',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Parameter Values',
+		name: 'params',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['modelId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getModelParams',
+				mode: 'add',
+				fieldWords: { singular: 'parameter', plural: 'parameters' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'No parameters to show yet: choose a model above.',
+			},
+		},
+		displayOptions: { show: { ...show, paramMode: ['fields'] } },
+	},
+	{
+		displayName: 'Parameters (JSON)',
+		name: 'paramsJson',
+		type: 'json',
+		default: '{\n  "prompt": ""\n}',
+		description:
+			"Parameter names exactly as the model's paramSchema lists them (see Model → Get), the prompt among them, e.g. {\"prompt\": \"a red bicycle\", \"aspectRatio\": \"16:9\"}",
+		displayOptions: { show: { ...show, paramMode: ['json'] } },
+	},
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Wait for Completion',
+				value: 'wait',
+				description: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
+			},
+			{
+				name: "Don't Wait",
+				value: 'none',
+				description: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
+			},
+		],
+		default: 'wait',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Max Wait Time (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_MAX_WAIT_SECONDS,
+		description:
+			'How long to wait for the run to finish. When it runs out, the item carries the run ID and status so Run → "Wait for Run" can pick it up later; the run is not cancelled.',
+		displayOptions: { show: { ...show, waitMode: ['wait'] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return only runId, status, outputsByLabel and the URL instead of the whole run',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Concurrent Runs',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 5,
+				description: 'How many items start and wait for their run at the same time',
+			},
+			{
+				displayName: 'Download Outputs',
+				name: 'downloadOutputs',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to attach the finished image or video as a file (n8n binary data). Applies when waiting for completion.',
+			},
+			{
+				displayName: 'Downloaded Field Prefix',
+				name: 'binaryPrefix',
+				type: 'string',
+				default: 'data',
+				description: 'With names by position: the binary field is this prefix plus 0',
+			},
+			{
+				displayName: 'Downloaded File Names',
+				name: 'binaryNaming',
+				type: 'options',
+				options: [
+					{ name: 'By Output Label (Output)', value: 'label' },
+					{ name: 'By Position (E.g. Data0)', value: 'index' },
+				],
+				default: 'index',
+				description: 'How Download Outputs names the binary field',
+			},
+			{
+				displayName: 'Webhook URL',
+				name: 'webhookUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://n8n.example.com/webhook/lamina',
+				description: 'Lamina POSTs the finished run to this URL, e.g. the production URL of a Lamina Trigger node',
+			},
+		],
+	},
+];
+
+interface GenerateOptions {
+	concurrency?: number;
+	downloadOutputs?: boolean;
+	binaryNaming?: BinaryNaming;
+	binaryPrefix?: string;
+	webhookUrl?: string;
+}
+
+interface PreparedGeneration {
+	model: LaminaModel;
+	body: IDataObject;
+}
+
+/** The parameter values as the user gave them: mapped fields, JSON, or the item's own fields (Map Automatically). */
+function givenValues(this: IExecuteFunctions, model: LaminaModel, itemIndex: number): Record<string, unknown> {
+	if (this.getNodeParameter('paramMode', itemIndex, 'fields') === 'json') {
+		const raw = this.getNodeParameter('paramsJson', itemIndex, '{}') as unknown;
+		const parsed =
+			typeof raw === 'string'
+				? jsonParse<unknown>(raw || '{}', { errorMessage: 'Parameters (JSON) is not valid JSON. Write an object like {"prompt": "a red bicycle"}.' })
+				: raw;
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+			throw new NodeOperationError(this.getNode(), 'Parameters (JSON) must be an object of parameter name → value', {
+				description: 'For example {"prompt": "a red bicycle", "aspectRatio": "16:9"}.',
+				itemIndex,
+			});
+		}
+		return parsed as Record<string, unknown>;
+	}
+	const mapped = this.getNodeParameter('params', itemIndex, undefined) as ResourceMapperValue | undefined;
+	if (mapped?.mappingMode === 'autoMapInputData') {
+		// The incoming item's fields that name one of the model's parameters.
+		const parameters = Object.keys(model.paramSchema ?? {}).map((name) => ({ id: name, name, type: 'text' }));
+		return autoMapInputs(parameters, this.getInputData()[itemIndex]?.json ?? {});
+	}
+	return { ...(mapped?.value ?? {}) };
+}
+
+/** Everything checked without starting a run: the model (fetched once), its modality, every parameter rule, the webhook. */
+async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	modality: ModelModality,
+	fetchModel: ReturnType<typeof modelFetcher>,
+): Promise<PreparedGeneration> {
+	const modelId = (this.getNodeParameter('modelId', itemIndex, '', { extractValue: true }) as string).trim();
+	if (!modelId) {
+		throw new NodeOperationError(this.getNode(), 'No model chosen', {
+			description: `Pick a model in the "Model" field (from the list or by ID). Model → Get Many lists the ${modality} models.`,
+			itemIndex,
+		});
+	}
+	const model = await fetchModel(modelId, itemIndex);
+	if (model.modality && model.modality !== modality) {
+		const operation = model.modality === 'video' ? 'Generate Video' : 'Generate Image';
+		throw new NodeOperationError(this.getNode(), `"${modelId}" is a ${model.modality} model, not an ${modality} model`, {
+			description: `Use the operation "${operation}" for it, or pick one of the ${modality} models (Model → Get Many, Modality ${modality}).`,
+			itemIndex,
+		});
+	}
+	const schema = model.paramSchema ?? {};
+	const values = paramValues(schema, givenValues.call(this, model, itemIndex));
+	const problems = checkModelParams(schema, values);
+	if (problems.length) {
+		const [first] = problems;
+		throw new NodeOperationError(this.getNode(), `Parameter "${first.field}" of model "${modelId}" ${first.message}`, {
+			description:
+				(problems.length > 1 ? `Also: ${problems.slice(1).map((p) => `"${p.field}" ${p.message}`).join('; ')}. ` : '') +
+				'Model → Get lists every parameter with its rules. Nothing was sent to Lamina.',
+			itemIndex,
+		});
+	}
+	const { prompt, ...params } = values;
+	const body: IDataObject = { model: modelId };
+	if (prompt !== undefined) body.prompt = prompt as string;
+	if (Object.keys(params).length) body.params = params as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
+	const webhookUrl = options.webhookUrl?.trim();
+	if (webhookUrl) {
+		if (!isHttpUrl(webhookUrl)) {
+			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
+				description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
+				itemIndex,
+			});
+		}
+		// In the body for model runs (app runs take it as ?webhook=).
+		body.webhookUrl = webhookUrl;
+	}
+	return { model, body };
+}
+
+/** A start whose answer was lost: Run → Get Many lists app runs only, so it says how to check a model run. */
+function uncertainModelStart(error: unknown): unknown {
+	if (error instanceof NodeApiError && error.context.mayHaveStarted) {
+		error.description =
+			'Lamina may have received the request before it failed, so it was not sent again: a second start could run (and bill) it twice. ' +
+			'Check the generations in your Lamina workspace before starting it again.';
+	}
+	return error;
+}
+
+async function generate(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	modality: ModelModality,
+	prepared: PreparedGeneration,
+	batch: RunBatch,
+): Promise<INodeExecutionData | undefined> {
+	if (batch.failed) return undefined;
+	const started = await sendStart(this, itemIndex, undefined, () =>
+		laminaData.call(this, {
+			method: 'POST',
+			path: `/v1/generate/${modality}`,
+			body: prepared.body,
+			startsRun: true,
+			subject: `model "${String(prepared.body.model)}"`,
+			itemIndex,
+			unsentSignal: cancelSignalOf(batch.waiting),
+		}),
+	).catch((error: unknown) => {
+		throw uncertainModelStart(error);
+	});
+	const queued = runOfKind('model', started);
+	batch.runs.add(itemIndex, queued.runId, queued.status);
+	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
+	if (this.getNodeParameter('waitMode', itemIndex, 'wait') !== 'wait') {
+		return { json: runItem(queued, { simplify }), pairedItem: { item: itemIndex } };
+	}
+	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+	const { run, timedOut } = isTerminal(queued)
+		? { run: queued, timedOut: false }
+		: await batch.wait(itemIndex, queued.runId, { maxWaitMs: maxWaitSeconds * 1000, kind: 'model', modality });
+	if (batch.failed) return undefined;
+	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
+	const binary =
+		options.downloadOutputs && run.status === 'completed'
+			? await downloadOutputsAsBinary.call(batch.waiting, run, itemIndex, {
+					naming: options.binaryNaming ?? 'index',
+					prefix: options.binaryPrefix ?? 'data',
+				})
+			: undefined;
+	if (batch.failed) return undefined;
+	return {
+		json: runItem(run, { simplify, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined }),
+		...(binary && Object.keys(binary).length ? { binary } : {}),
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Every item is checked first (0 runs start if one is wrong); then runs start and are awaited a few at a time. */
+export async function execute(this: IExecuteFunctions, itemCount: number, operation: string): Promise<INodeExecutionData[]> {
+	const modality = GENERATE_OPERATIONS[operation];
+	const fetchModel = modelFetcher(this);
+	const checks = await checkEveryItem(this, itemCount, (i) => prepare.call(this, i, modality, fetchModel));
+	const options = this.getNodeParameter('options', 0, {}) as GenerateOptions;
+	const batch = new RunBatch(this, 'started');
+	return await forEachRunItem(batch, itemCount, Math.max(1, Math.floor(options.concurrency ?? 5)), async (i) => {
+		try {
+			return await generate.call(this, i, modality, checked(checks[i]), batch);
+		} catch (error) {
+			throw asNodeError(this, error, i);
+		}
+	});
+}
