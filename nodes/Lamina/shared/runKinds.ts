@@ -96,3 +96,13 @@ export function runOfKind(kind: RunKind, raw: unknown): LaminaRun {
 	const run = kind === 'model' ? fromModelRun(body) : normaliseRun(body);
 	return { ...run, kind };
 }
+
+/**
+ * A run as a webhook delivers it (`{ data: <run status> }`): a model run's status has one
+ * `output` and no `outputs[]`; an app or freestyle run's has `outputs[]` (shaped alike).
+ */
+export function deliveredRun(raw: unknown): LaminaRun {
+	const body = asObject(raw) ?? {};
+	const isModelRun = 'output' in body && !Array.isArray(body.outputs);
+	return isModelRun ? runOfKind('model', body) : normaliseRun(body);
+}

@@ -18,6 +18,7 @@ import { isTerminal } from '../../shared/runShape';
 import { checked, checkEveryItem } from '../checkEveryItem';
 import { asNodeError } from '../perItem';
 import { DEFAULT_MAX_WAIT_SECONDS, runItem } from '../run/common';
+import { keepRunIdInExecution, resumeUrlFor } from '../run/create.operation';
 import { forEachRunItem, RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
 import { runFailedError } from '../run/waitForRun';
@@ -82,6 +83,12 @@ export const description: INodeProperties[] = [
 				description: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
 			},
 			{
+				name: 'Wait for Webhook',
+				value: 'webhook',
+				description:
+					'Lamina calls this execution back when the run ends (webhookUrl); nothing is held open meanwhile (one item per execution)',
+			},
+			{
 				name: "Don't Wait",
 				value: 'none',
 				description: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
@@ -89,6 +96,16 @@ export const description: INodeProperties[] = [
 		],
 		default: 'wait',
 		displayOptions: { show },
+	},
+	{
+		displayName: 'Max Wait Time (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_MAX_WAIT_SECONDS,
+		description:
+			'How long the execution waits for Lamina’s call. When it runs out, n8n goes on with this node’s input item; the run is not cancelled, and its ID stays in the execution’s custom data as laminaRunId.',
+		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
 	},
 	{
 		displayName: 'Max Wait Time (Seconds)',
@@ -239,7 +256,17 @@ async function prepare(
 	if (Object.keys(params).length) body.params = params as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
 	const webhookUrl = options.webhookUrl?.trim();
-	if (webhookUrl) {
+	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
+		if (webhookUrl) {
+			throw new NodeOperationError(this.getNode(), 'Webhook URL cannot be set with Wait Mode "Wait for Webhook"', {
+				description: 'That mode points Lamina at this execution. Clear Options → Webhook URL, or pick another Wait Mode.',
+				itemIndex,
+			});
+		}
+		// This execution's signed resume URL, verified on the way back as Run App's (resume.ts).
+		body.webhookUrl = resumeUrlFor.call(this, itemIndex, modelId);
+		keepRunIdInExecution(this, 'not started yet', modelId, itemIndex);
+	} else if (webhookUrl) {
 		if (!isHttpUrl(webhookUrl)) {
 			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
 				description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
@@ -286,7 +313,13 @@ async function generate(
 	const queued = runOfKind('model', started);
 	batch.runs.add(itemIndex, queued.runId, queued.status);
 	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (this.getNodeParameter('waitMode', itemIndex, 'wait') !== 'wait') {
+	const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
+	if (waitMode === 'webhook') {
+		const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+		keepRunIdInExecution(this, queued.runId, String(prepared.body.model), itemIndex);
+		await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
+	}
+	if (waitMode !== 'wait') {
 		return { json: runItem(queued, { simplify }), pairedItem: { item: itemIndex } };
 	}
 	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
@@ -314,6 +347,18 @@ async function generate(
 /** Every item is checked first (0 runs start if one is wrong); then runs start and are awaited a few at a time. */
 export async function execute(this: IExecuteFunctions, itemCount: number, operation: string): Promise<INodeExecutionData[]> {
 	const modality = GENERATE_OPERATIONS[operation];
+	if (this.getNodeParameter('waitMode', 0, 'wait') === 'webhook') {
+		if (this.getNode().type.endsWith('Tool')) {
+			throw new NodeOperationError(this.getNode(), 'Wait Mode "Wait for Webhook" can’t be used by an AI Agent', {
+				description: 'It suspends the execution until Lamina calls back, but the agent needs the result now. Set Wait Mode to "Wait for Completion".',
+			});
+		}
+		if (itemCount > 1) {
+			throw new NodeOperationError(this.getNode(), `Wait Mode "Wait for Webhook" takes one item; this node received ${itemCount}`, {
+				description: 'n8n resumes a waiting execution once. For many items use "Wait for Completion".',
+			});
+		}
+	}
 	const fetchModel = modelFetcher(this);
 	const checks = await checkEveryItem(this, itemCount, (i) => prepare.call(this, i, modality, fetchModel));
 	const options = this.getNodeParameter('options', 0, {}) as GenerateOptions;
