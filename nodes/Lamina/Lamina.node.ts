@@ -42,7 +42,7 @@ export class Lamina implements INodeType {
 		version: 1,
 		// The operation as the user picked it ("Run App"), not the raw values ("create: run").
 		subtitle:
-			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","model.generateImage":"Generate Image","model.generateVideo":"Generate Video","model.get":"Get Model","model.getAll":"Get Many Models","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
+			'={{ ({"app.get":"Get App","app.getAll":"Get Many Apps","app.getWorkflow":"Get Workflow","asset.upload":"Upload File","content.create":"Create from Brief","content.plan":"Plan from Brief","content.runPlan":"Run Plan","model.generateImage":"Generate Image","model.generateVideo":"Generate Video","model.get":"Get Model","model.getAll":"Get Many Models","run.cancel":"Cancel Run","run.create":"Run App","run.get":"Get Run","run.getAll":"Get Many Runs","run.wait":"Wait for Run"})[$parameter["resource"] + "." + $parameter["operation"]] }}',
 		description: 'Run Lamina AI apps that make images, videos and text, and collect their results',
 		defaults: { name: 'Lamina' },
 		usableAsTool: true,

@@ -2,6 +2,7 @@
 import { getApp, getWorkflow, listApps } from './appRoutes';
 import { createUploadUrls, receiveUpload, serveAsset } from './assets';
 import { createContent, createContentBatch } from './content';
+import { planContent, runConfirmedPlan } from './contentPlan';
 import { serveOutputFile } from './files';
 import { getFreestyleRun, getGenerationRun, startGeneration } from './generate';
 import { modelInModality, modelsByModalityOrId } from './models';
@@ -29,6 +30,8 @@ export const ROUTES: RouteDef[] = [
 	api('POST', '/v1/runs/:runId/cancel', cancelRun),
 	api('POST', '/v1/content/create', createContent),
 	api('POST', '/v1/content/batch', createContentBatch),
+	api('POST', '/v1/content/plan', planContent),
+	api('POST', '/v1/content/run', runConfirmedPlan),
 	// Models: `:key` is a modality (a list) or a model id (its paramSchema).
 	api('GET', '/v1/models/:key', modelsByModalityOrId),
 	api('GET', '/v1/models/:modality/:id', modelInModality),

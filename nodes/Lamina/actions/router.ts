@@ -68,6 +68,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				),
 			];
 		}
+		case 'content.plan': {
+			const bodies = await checkEveryItem(this, itemCount, (i) => content.plan.prepare.call(this, i));
+			return [await forEachItem.call(this, itemCount, (i) => content.plan.execute.call(this, i, checked(bodies[i])))];
+		}
+		case 'content.runPlan': {
+			// Every plan is checked (answers included) before the first is dispatched.
+			const plans = await checkEveryItem(this, itemCount, (i) => content.runPlan.prepare.call(this, i));
+			return [
+				await forEachRunItem(new RunBatch(this, 'started'), itemCount, CONTENT_CONCURRENCY, async (i, batch) =>
+					await content.runPlan.execute.call(this, i, checked(plans[i]), batch),
+				),
+			];
+		}
 		case 'model.getAll':
 			return [await forEachItem.call(this, itemCount, (i) => model.getAll.execute.call(this, i))];
 		case 'model.get':
