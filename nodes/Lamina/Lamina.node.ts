@@ -17,7 +17,7 @@ import * as run from './actions/run';
 import { router } from './actions/router';
 import { resumeRunApp } from './actions/run/resume';
 import { searchApps, searchModels } from './methods/listSearch';
-import { getUrlInputs } from './methods/loadOptions';
+import { getModelUrlParams, getUrlInputs } from './methods/loadOptions';
 import { getAppInputs, getModelParams } from './methods/resourceMapping';
 
 /** Run App's "Wait for Webhook" resumes through n8n's waiting-webhook URL of this node. */
@@ -83,7 +83,7 @@ export class Lamina implements INodeType {
 
 	methods = {
 		listSearch: { searchApps, searchModels },
-		loadOptions: { getUrlInputs },
+		loadOptions: { getUrlInputs, getModelUrlParams },
 		resourceMapping: { getAppInputs, getModelParams },
 	};
 

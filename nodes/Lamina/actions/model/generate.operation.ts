@@ -22,6 +22,7 @@ import { keepRunIdInExecution, resumeUrlFor } from '../run/create.operation';
 import { forEachRunItem, RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
 import { runFailedError } from '../run/waitForRun';
+import { checkModelFiles, uploadModelFiles, withPendingFiles, type ModelFileInput, type ModelFilesOption } from './modelFiles';
 import { modelLocator } from './modelLocator';
 
 export const GENERATE_OPERATIONS: Record<string, ModelModality> = { generateImage: 'image', generateVideo: 'video' };
@@ -167,6 +168,39 @@ export const description: INodeProperties[] = [
 				description: 'How Download Outputs names the binary field',
 			},
 			{
+				displayName: 'Files as Inputs',
+				name: 'fileInputs',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add File Input',
+				default: {},
+				description: 'Upload a file of the incoming item to Lamina and use it for a URL parameter (instead of a public URL)',
+				options: [
+					{
+						displayName: 'File Input',
+						name: 'files',
+						values: [
+							{
+								displayName: 'Parameter Name or ID',
+								name: 'param',
+								type: 'options',
+								typeOptions: { loadOptionsMethod: 'getModelUrlParams', loadOptionsDependsOn: ['modelId.value'] },
+								default: '',
+								description:
+									'The model’s URL parameter that gets the file (a list of URLs gets it as its one URL). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+							},
+							{
+								displayName: 'Input Binary Field',
+								name: 'binaryPropertyName',
+								type: 'string',
+								default: 'data',
+								description: 'The binary field of the incoming item that holds the file',
+							},
+						],
+					},
+				],
+			},
+			{
 				displayName: 'Webhook URL',
 				name: 'webhookUrl',
 				type: 'string',
@@ -180,6 +214,7 @@ export const description: INodeProperties[] = [
 
 interface GenerateOptions {
 	concurrency?: number;
+	fileInputs?: ModelFilesOption;
 	downloadOutputs?: boolean;
 	binaryNaming?: BinaryNaming;
 	binaryPrefix?: string;
@@ -189,6 +224,8 @@ interface GenerateOptions {
 interface PreparedGeneration {
 	model: LaminaModel;
 	body: IDataObject;
+	/** Files of the item to upload just before the run starts. */
+	files: ModelFileInput[];
 }
 
 /** The parameter values as the user gave them: mapped fields, JSON, or the item's own fields (Map Automatically). */
@@ -239,7 +276,11 @@ async function prepare(
 		});
 	}
 	const schema = model.paramSchema ?? {};
-	const values = paramValues(schema, givenValues.call(this, model, itemIndex));
+	const given = paramValues(schema, givenValues.call(this, model, itemIndex));
+	const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
+	const files = checkModelFiles.call(this, model, given, options.fileInputs, itemIndex);
+	// A file counts as its parameter's value; its asset URL is known only after the upload.
+	const values = withPendingFiles(given, files);
 	const problems = checkModelParams(schema, values);
 	if (problems.length) {
 		const [first] = problems;
@@ -251,10 +292,10 @@ async function prepare(
 		});
 	}
 	const { prompt, ...params } = values;
+	for (const file of files) delete params[file.param];
 	const body: IDataObject = { model: modelId };
 	if (prompt !== undefined) body.prompt = prompt as string;
 	if (Object.keys(params).length) body.params = params as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as GenerateOptions;
 	const webhookUrl = options.webhookUrl?.trim();
 	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
 		if (webhookUrl) {
@@ -276,7 +317,7 @@ async function prepare(
 		// In the body for model runs (app runs take it as ?webhook=).
 		body.webhookUrl = webhookUrl;
 	}
-	return { model, body };
+	return { model, body, files };
 }
 
 /** A start whose answer was lost: Run → Get Many lists app runs only, so it says how to check a model run. */
@@ -297,11 +338,17 @@ async function generate(
 	batch: RunBatch,
 ): Promise<INodeExecutionData | undefined> {
 	if (batch.failed) return undefined;
+	let body = prepared.body;
+	if (prepared.files.length) {
+		const params = await uploadModelFiles.call(batch.waiting, itemIndex, (body.params as IDataObject) ?? {}, prepared.files);
+		body = { ...body, params: params as IDataObject };
+		if (batch.failed) return undefined;
+	}
 	const started = await sendStart(this, itemIndex, undefined, () =>
 		laminaData.call(this, {
 			method: 'POST',
 			path: `/v1/generate/${modality}`,
-			body: prepared.body,
+			body,
 			startsRun: true,
 			subject: `model "${String(prepared.body.model)}"`,
 			itemIndex,
