@@ -3,7 +3,7 @@
  * parameters from the model's paramSchema, every rule checked before anything starts, waited for
  * by polling at the modality's cadence (the run kinds' one wait), downloaded like Run App's outputs.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions, ResourceMapperValue } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
@@ -28,8 +28,27 @@ import { modelLocator } from './modelLocator';
 export const GENERATE_OPERATIONS: Record<string, ModelModality> = { generateImage: 'image', generateVideo: 'video' };
 const show = { resource: ['model'], operation: Object.keys(GENERATE_OPERATIONS) };
 
+const WAIT_FOR_COMPLETION: INodePropertyOptions = {
+	name: 'Wait for Completion',
+	value: 'wait',
+	description: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
+};
+const WAIT_FOR_WEBHOOK: INodePropertyOptions = {
+	name: 'Wait for Webhook',
+	value: 'webhook',
+	description: 'Lamina calls this execution back when the run ends (webhookUrl); nothing is held open meanwhile (one item per execution)',
+};
+const DONT_WAIT: INodePropertyOptions = {
+	name: "Don't Wait",
+	value: 'none',
+	description: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
+};
+
 export const description: INodeProperties[] = [
-	modelLocator({ show }, "The model to generate with. Its parameters (the prompt among them, when it takes one) appear below once it is chosen; Model → Get shows each one's rules."),
+	modelLocator(
+		{ show },
+		"The model to generate with, by ID (Model → Get Many lists them). Its parameters (the prompt among them, when it takes one) appear below once it is chosen. An AI agent should read the model's paramSchema with Model → Get first and pass the parameters as JSON.",
+	),
 	{
 		displayName: 'Parameters',
 		name: 'paramMode',
@@ -77,26 +96,19 @@ export const description: INodeProperties[] = [
 		name: 'waitMode',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Wait for Completion',
-				value: 'wait',
-				description: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
-			},
-			{
-				name: 'Wait for Webhook',
-				value: 'webhook',
-				description:
-					'Lamina calls this execution back when the run ends (webhookUrl); nothing is held open meanwhile (one item per execution)',
-			},
-			{
-				name: "Don't Wait",
-				value: 'none',
-				description: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
-			},
-		],
+		options: [WAIT_FOR_COMPLETION, WAIT_FOR_WEBHOOK, DONT_WAIT],
 		default: 'wait',
-		displayOptions: { show },
+		displayOptions: { show, hide: { '@tool': [true] } },
+	},
+	{
+		// As an AI Agent's tool: no "Wait for Webhook" (the agent needs the result in this execution).
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [WAIT_FOR_COMPLETION, DONT_WAIT],
+		default: 'wait',
+		displayOptions: { show: { ...show, '@tool': [true] } },
 	},
 	{
 		displayName: 'Max Wait Time (Seconds)',
