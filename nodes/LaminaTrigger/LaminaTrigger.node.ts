@@ -12,6 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { CredentialRejection } from '../Lamina/transport/credentialRejection';
 import { answerDelivery, receiveLaminaDelivery } from '../Lamina/transport/delivery';
 import { shapeRun } from '../Lamina/shared/runShape';
+import { deliveredRun } from '../Lamina/shared/runKinds';
 import type { LaminaRun } from '../Lamina/shared/types';
 import { getApps } from '../Lamina/methods/loadOptions';
 import { FROM_V1_1, LATEST_VERSION, NODE_VERSIONS, ONLY_V1 } from '../Lamina/actions/versions';
@@ -233,7 +234,8 @@ export class LaminaTrigger implements INodeType {
 			return answerDelivery(this, 503, { error: 'This delivery is being confirmed with Lamina; send it again later' });
 		}
 
-		let run = received.run;
+		// A model run's delivery (Generate Image/Video) has one `output`: shaped as every run is.
+		let run = deliveredRun(received.run);
 		let appId = received.appId;
 		if (confirm) {
 			confirming.add(`${trigger}|${runId}`);

@@ -16,6 +16,7 @@ import {
 	type CredentialRejection,
 } from '../Lamina/transport/credentialRejection';
 import { normaliseRun } from '../Lamina/shared/runShape';
+import { findRunAmong } from '../Lamina/transport/runLookup';
 import type { LaminaRun } from '../Lamina/shared/types';
 
 export type Confirmation =
@@ -50,6 +51,9 @@ export async function confirmRun(this: IWebhookFunctions, runId: string): Promis
 			return { ok: false, credentialRejection: rejection };
 		}
 		forgetRejection(credentialKey);
+		// Not an app run: perhaps a model or freestyle run, asked at its kind's endpoint.
+		const other = response.statusCode === 404 ? await findRunAmong.call(this, ['model', 'freestyle'], runId, 0) : undefined;
+		if (other) return { ok: true, run: other.run };
 		if (response.statusCode === 403 || response.statusCode === 404) {
 			return {
 				ok: false,

@@ -433,6 +433,46 @@ export const E2E_CASES: E2eCase[] = [
 		],
 	},
 	{
+		name: 'models-and-recipe',
+		workflow: 'scripts/lib/e2e-workflows/models-and-recipe.json',
+		expect: 'success',
+		checks: [
+			{
+				label: 'Generate Image (Wait for Completion): the model run completed, its image as outputs[0] and downloaded as data0',
+				verify: ({ run, items, sim, n8nMajor }) => {
+					const item = one(items('Generate Image'), 'Generate Image');
+					assert.equal(item.kind, 'model');
+					assert.equal(item.status, 'completed');
+					assert.equal(item.model, 'imagen-4');
+					const simRun = sim.runs.get(item.runId as string);
+					assert.equal(simRun?.kind, 'model');
+					assert.equal((item.outputsByLabel as Json).Output, simRun?.outputs[0].value);
+					assertSimOutputFile(binaryOf(run, 'Generate Image').data0, 'png', 'data0', n8nMajor);
+				},
+			},
+			{
+				label: 'Get Run on the model run ID finds it (kind model) with the same output',
+				verify: ({ items }) => {
+					const generated = one(items('Generate Image'), 'Generate Image');
+					const got = one(items('Get Model Run'), 'Get Model Run');
+					assert.equal(got.runId, generated.runId);
+					assert.equal(got.kind, 'model');
+					assert.deepEqual(got.outputsByLabel, generated.outputsByLabel);
+				},
+			},
+			{
+				label: 'Create from Brief in recipe mode waited on the freestyle run: completed, outputs = its variants',
+				verify: ({ items }) => {
+					const item = one(items('Brief In Recipe Mode'), 'Brief In Recipe Mode');
+					assert.equal(item.kind, 'freestyle');
+					assert.equal(item.status, 'completed');
+					assert.equal(item.mode, 'recipe');
+					assert.deepEqual(Object.keys(item.outputsByLabel as Json), ['Variant 1']);
+				},
+			},
+		],
+	},
+	{
 		name: 'binary-download-outputs',
 		workflow: 'scripts/lib/e2e-workflows/run-app-download-outputs.json',
 		expect: 'success',

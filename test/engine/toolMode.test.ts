@@ -22,9 +22,8 @@ beforeAll(() => {
 });
 
 /** The Wait Mode choices the editor shows for Run App, as a node or as a tool. */
-function waitModeChoices(type: string): string[] {
+function waitModeChoices(type: string, parameters: Record<string, string> = { resource: 'run', operation: 'create' }): string[] {
 	const description = (ctx.engine.nodes.get(type) as INodeType).description;
-	const parameters = { resource: 'run', operation: 'create' };
 	const shown = description.properties.filter(
 		(p: INodeProperties) => p.name === 'waitMode' && NodeHelpers.displayParameter(parameters, p, { typeVersion: 1 } as never, description),
 	);
@@ -35,6 +34,13 @@ function waitModeChoices(type: string): string[] {
 test('as a tool, Run App offers no "Wait for Webhook"; as a node it does', () => {
 	expect(waitModeChoices(LAMINA_NODE)).toEqual(['Wait for Completion', 'Wait for Webhook', "Don't Wait"]);
 	expect(waitModeChoices(LAMINA_TOOL)).toEqual(['Wait for Completion', "Don't Wait"]);
+});
+
+test('as a tool, Generate Image and Generate Video offer no "Wait for Webhook" either', () => {
+	for (const operation of ['generateImage', 'generateVideo']) {
+		expect(waitModeChoices(LAMINA_NODE, { resource: 'model', operation })).toEqual(['Wait for Completion', 'Wait for Webhook', "Don't Wait"]);
+		expect(waitModeChoices(LAMINA_TOOL, { resource: 'model', operation })).toEqual(['Wait for Completion', "Don't Wait"]);
+	}
 });
 
 test('a tool set to "Wait for Webhook" anyway is refused before any request', async () => {

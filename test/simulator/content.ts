@@ -3,7 +3,9 @@ import { APPS } from './apps';
 import { findApp } from './appRoutes';
 import { HttpError, isPlainObject, readObjectBody, runIdField, sendJson, type RequestContext } from './http';
 import { isAbsent, mustBeSupplied, resolveParameter } from './inputs';
+import { launchFreestyle } from './generate';
 import { launchRun } from './launch';
+import { MODELS } from './models';
 import type { SimState } from './state';
 import type { SimApp, SimParameter } from './types';
 
@@ -12,6 +14,10 @@ export const BRIEF_MARKERS = {
 	clarify: '[clarify]',
 	unmatched: '[unmatched]',
 	legacy: '[legacy]',
+	/** No app fits: Lamina plans a model recipe and starts a freestyle run. */
+	recipe: '[recipe]',
+	/** A recipe that needs a value from a person first (needs_input, mode recipe). */
+	recipeNeedsInput: '[recipe_needs_input]',
 } as const;
 
 interface BriefAnswer {
@@ -68,6 +74,8 @@ function answerBrief(sim: SimState, body: Record<string, unknown>, legacy: boole
 		};
 	}
 
+	if (brief.includes(BRIEF_MARKERS.recipe) || brief.includes(BRIEF_MARKERS.recipeNeedsInput)) return answerWithRecipe(sim, body, brief);
+
 	const app = findApp(sim, typeof body.appId === 'string' && body.appId !== '' ? body.appId : APPS.portrait);
 	const selectedApp = { appId: app.appId, name: app.name, rationale: `${app.name} makes ${app.modality ?? 'text'} content like this brief asks for.` };
 	const draft = draftInputs(app, brief, body.inputs);
@@ -95,6 +103,49 @@ function answerBrief(sim: SimState, body: Record<string, unknown>, legacy: boole
 	return {
 		started: true,
 		data: { status: 'ran', mode: 'app', ...id, selectedApp, draftedInputs: draft.inputs, warnings: draft.warnings },
+	};
+}
+
+/** The recipe the planner drafts when no app fits: one variant per requested image. */
+function answerWithRecipe(sim: SimState, body: Record<string, unknown>, brief: string): BriefAnswer {
+	const modality = body.modality === 'video' ? 'video' : 'image';
+	const requested = typeof body.numVariants === 'number' ? body.numVariants : 1;
+	const numVariants = Math.min(8, Math.max(1, Math.floor(requested)));
+	const variants = Array.from({ length: numVariants }, (_, i) => ({
+		imageModel: MODELS.everyField,
+		imageParams: { aspectRatio: '1:1' },
+		prompt: `${brief} (variant ${i + 1})`,
+		styleHint: null,
+	}));
+	const recipe = { modality, reason: 'No app in this workspace fits; a model recipe does.', variants };
+	if (brief.includes(BRIEF_MARKERS.recipeNeedsInput) && !isPlainObject(body.inputs)) {
+		return {
+			started: false,
+			data: {
+				status: 'needs_input',
+				mode: 'recipe',
+				recipe,
+				modality,
+				askUser: [{ name: 'productImage', question: 'Please give a link to the product photo to use.' }],
+				warnings: [],
+			},
+		};
+	}
+	const run = launchFreestyle(sim, modality, numVariants, brief);
+	return {
+		started: true,
+		data: {
+			status: 'ran',
+			mode: 'recipe',
+			runId: run.runId,
+			recipe,
+			modality,
+			picks: null,
+			numVariants,
+			submittedCount: numVariants,
+			failedCount: 0,
+			warnings: [],
+		},
 	};
 }
 

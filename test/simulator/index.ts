@@ -3,6 +3,9 @@ export { startLaminaSimulator } from './server';
 export { APPS, FAILING_APP_ERROR, fixtureApps } from './apps';
 export { BRIEF_MARKERS } from './content';
 export { CHANNELS, fixtureChannels, type SimChannel, type SimPost } from './publishing';
+export { FIXTURE_MODELS, MODELS } from './models';
+export type { SimModel, SimParamField } from './models';
+export { FREESTYLE_APP_ID } from './generate';
 export { OUTPUT_ERROR } from './runs';
 export { WEBHOOK_USER_ID, RETRY_DELAYS_MS, DELIVERY_TIMEOUT_MS } from './webhooks';
 export type {

@@ -3,9 +3,12 @@ import { getApp, getWorkflow, listApps } from './appRoutes';
 import { discoverApps, estimateApp, getAccount, refineRun } from './creditRoutes';
 import { createUploadUrls, receiveUpload, serveAsset } from './assets';
 import { createContent, createContentBatch } from './content';
+import { planContent, runConfirmedPlan } from './contentPlan';
 import { serveOutputFile } from './files';
 import { brandContext, contentBrief, contentScore, predict, recommendations, trends } from './intelligence';
 import { listChannels, publish, publishHistory, transferAsset } from './publishing';
+import { getFreestyleRun, getGenerationRun, startGeneration } from './generate';
+import { modelInModality, modelsByModalityOrId } from './models';
 import { sendJson, type RequestContext } from './http';
 import { cancelRun, getRun, listRuns, startRun, streamRun, waitForRun } from './runRoutes';
 import type { RouteDef, SimState } from './state';
@@ -34,6 +37,14 @@ export const ROUTES: RouteDef[] = [
 	api('POST', '/v1/runs/:runId/cancel', cancelRun),
 	api('POST', '/v1/content/create', createContent),
 	api('POST', '/v1/content/batch', createContentBatch),
+	api('POST', '/v1/content/plan', planContent),
+	api('POST', '/v1/content/run', runConfirmedPlan),
+	// Models: `:key` is a modality (a list) or a model id (its paramSchema).
+	api('GET', '/v1/models/:key', modelsByModalityOrId),
+	api('GET', '/v1/models/:modality/:id', modelInModality),
+	api('POST', '/v1/generate/:modality', startGeneration),
+	api('GET', '/v1/generate/runs/:runId', getGenerationRun),
+	api('GET', '/v1/freestyle/:runId', getFreestyleRun),
 	api('POST', '/v1/assets/upload-urls', createUploadUrls),
 	api('POST', '/v1/content/brief', contentBrief),
 	api('POST', '/v1/content/score', contentScore),

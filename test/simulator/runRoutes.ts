@@ -9,7 +9,8 @@ import type { RunStatus, SimRun } from './types';
 
 function findRun(sim: SimState, runId: string): SimRun {
 	const run = sim.runs.get(runId);
-	if (!run) throw new HttpError(404, 'NOT_FOUND', `Run "${runId}" not found`);
+	// Model and freestyle runs have their own status endpoints: /v1/runs does not know them.
+	if (!run || (run.kind ?? 'app') !== 'app') throw new HttpError(404, 'NOT_FOUND', `Run "${runId}" not found`);
 	return run;
 }
 
@@ -166,6 +167,7 @@ export function listRuns(ctx: RequestContext, sim: SimState): void {
 		]);
 	}
 	const matching = [...sim.runs.runs.values()]
+		.filter((r) => (r.kind ?? 'app') === 'app')
 		.filter((r) => (status ? r.status === status : true))
 		.filter((r) => (appId ? r.appId === appId : true))
 		.filter((r) => (since !== undefined ? Date.parse(r.createdAt) >= since : true))

@@ -24,6 +24,9 @@ export interface RunRequest {
 	requestedOutputs?: string[];
 	webhookUrl: string | null;
 	source: 'api' | 'content';
+	kind?: SimRun['kind'];
+	model?: string;
+	resolvedParams?: Record<string, unknown>;
 }
 
 interface RunStoreDeps {
@@ -48,6 +51,8 @@ export class RunStore {
 		const runId = `run_${randomBytes(10).toString('hex')}`;
 		const run: SimRun = {
 			runId,
+			...(request.kind ? { kind: request.kind } : {}),
+			...(request.model ? { model: request.model, resolvedParams: request.resolvedParams ?? {} } : {}),
 			appId: app.appId,
 			workflowId: workflowId(app),
 			workflowName: app.name,

@@ -8,6 +8,8 @@ import { AssetStore } from './assets';
 import { estimateFor } from './credits';
 import { FaultList } from './faults';
 import { fixtureChannels, PublishingStore } from './publishing';
+import { atomicRun, freestyleRun } from './generate';
+import { FIXTURE_MODELS } from './models';
 import { codeForStatus, HttpError, sendError, sendJson, sendText, type ErrorCode, type RequestContext } from './http';
 import { RateLimiter } from './rateLimit';
 import { matchRoute, ROUTE_NAMES, routeName } from './routes';
@@ -160,6 +162,7 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 			streamTimeoutMs: options.streamTimeoutMs ?? 600_000,
 		},
 		apps: new Map(fixtureApps().map((app) => [app.appId, app])),
+		models: new Map(FIXTURE_MODELS.map((model) => [model.id, model])),
 		behaviours: new Map<string, Partial<AppBehaviour>>([[APPS.fails, { fail: FAILING_APP_ERROR }]]),
 		counters: { requests: {}, runsStarted: 0, rateLimited: 0, signingKeyFetches: 0, uploads: 0 },
 		requestLog: [],
@@ -188,7 +191,8 @@ export async function startLaminaSimulator(options: SimulatorOptions = {}): Prom
 	function deliverWebhook(run: SimRun): void {
 		if (!run.webhookUrl) return;
 		const legacy = sim.options.legacy || sim.legacyRuns.has(run.runId);
-		sim.webhooks.deliver(run.webhookUrl, run.runId, JSON.stringify({ data: publicRun(run, legacy) }));
+		const data = run.kind === 'model' ? atomicRun(run) : run.kind === 'freestyle' ? freestyleRun(run) : publicRun(run, legacy);
+		sim.webhooks.deliver(run.webhookUrl, run.runId, JSON.stringify({ data }));
 	}
 
 	const limiter = new RateLimiter(options.rateLimitPerMinute ?? 100, options.rateLimitWindowMs ?? 60_000);

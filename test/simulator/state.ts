@@ -1,6 +1,7 @@
 /** The simulator's shared state, handed to every route handler. */
 import type { AssetStore } from './assets';
 import type { PublishingStore } from './publishing';
+import type { SimModel } from './models';
 import type { RequestContext } from './http';
 import type { RunStore } from './runs';
 import type { TimerSet } from './timers';
@@ -22,6 +23,8 @@ export interface SimState {
 	workspaceId: string;
 	options: ResolvedOptions;
 	apps: Map<string, SimApp>;
+	/** The model registry (GET /v1/models/...), by id. */
+	models: Map<string, SimModel>;
 	/** Per-app overrides of the default behaviour. */
 	behaviours: Map<string, Partial<AppBehaviour>>;
 	counters: SimCounters;

@@ -190,6 +190,11 @@ export interface RunProgress {
 
 export interface SimRun {
 	runId: string;
+	/** Which of Lamina's three kinds of run (default app): each has its own status endpoint. */
+	kind?: 'app' | 'model' | 'freestyle';
+	/** Model runs: the model id and every field sent, prompt included. */
+	model?: string;
+	resolvedParams?: Record<string, unknown>;
 	appId: string;
 	workflowId: string;
 	workflowName: string;

@@ -10,6 +10,26 @@ describe('readContentAnswer', () => {
 			draftedInputs: undefined,
 			warnings: [],
 			extra: { workflowId: 'w', workflowName: 'W' },
+			// An app run unless the answer says recipe (or freestyle) mode.
+			runKind: 'app',
+		});
+	});
+
+	test('ran in recipe mode: a freestyle run, with the recipe and its counts', () => {
+		const recipe = { modality: 'image', variants: [{ imageModel: 'nano-banana-pro' }] };
+		expect(
+			readContentAnswer({ status: 'ran', mode: 'recipe', runId: 'f1', recipe, modality: 'image', picks: null, numVariants: 1, submittedCount: 1, failedCount: 0, warnings: [] }),
+		).toEqual({
+			kind: 'run',
+			runId: 'f1',
+			runStatus: 'queued',
+			runKind: 'freestyle',
+			recipe,
+			modality: 'image',
+			selectedApp: undefined,
+			draftedInputs: undefined,
+			warnings: [],
+			extra: { mode: 'recipe', picks: null, numVariants: 1, submittedCount: 1, failedCount: 0 },
 		});
 	});
 

@@ -7,6 +7,7 @@ import * as asset from './asset';
 import * as content from './content';
 import * as intelligence from './intelligence';
 import * as publishing from './publishing';
+import * as model from './model';
 import * as run from './run';
 import { appFetcher } from '../transport/appDefinitions';
 import { checked, checkEveryItem } from './checkEveryItem';
@@ -106,6 +107,26 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await forEachItem.call(this, itemCount, (i) => intelligence.getRecommendations.execute.call(this, i))];
 		case 'intelligence.getTrends':
 			return [await forEachItem.call(this, itemCount, (i) => intelligence.getTrends.execute.call(this, i))];
+		case 'content.plan': {
+			const bodies = await checkEveryItem(this, itemCount, (i) => content.plan.prepare.call(this, i));
+			return [await forEachItem.call(this, itemCount, (i) => content.plan.execute.call(this, i, checked(bodies[i])))];
+		}
+		case 'content.runPlan': {
+			// Every plan is checked (answers included) before the first is dispatched.
+			const plans = await checkEveryItem(this, itemCount, (i) => content.runPlan.prepare.call(this, i));
+			return [
+				await forEachRunItem(new RunBatch(this, 'started'), itemCount, CONTENT_CONCURRENCY, async (i, batch) =>
+					await content.runPlan.execute.call(this, i, checked(plans[i]), batch),
+				),
+			];
+		}
+		case 'model.getAll':
+			return [await forEachItem.call(this, itemCount, (i) => model.getAll.execute.call(this, i))];
+		case 'model.get':
+			return [await forEachItem.call(this, itemCount, (i) => model.get.execute.call(this, i))];
+		case 'model.generateImage':
+		case 'model.generateVideo':
+			return [await model.generate.execute.call(this, itemCount, operation)];
 		default:
 			throw new NodeOperationError(
 				this.getNode(),

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { getBaseUrl, laminaData } from '../transport';
+import { listModels, type ModelModality } from '../transport/modelDefinitions';
 import { MAX_APPS_PER_REQUEST, type LaminaAppSummary } from '../shared/types';
 
 /**
@@ -21,5 +22,22 @@ export async function searchApps(
 			description: app.description,
 			url: `${baseUrl}/apps/${app.appId}`,
 		})),
+	};
+}
+
+/**
+ * The model picker's list: the operation's modality (both for Model → Get), filtered here by the
+ * text typed (id or name), as Lamina's model list has no search and no paging.
+ */
+export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const operation = this.getCurrentNodeParameter('operation') as string | undefined;
+	const modalities: ModelModality[] = operation === 'generateVideo' ? ['video'] : operation === 'generateImage' ? ['image'] : ['image', 'video'];
+	const lists = await Promise.all(modalities.map((modality) => listModels.call(this, modality)));
+	const wanted = (filter ?? '').trim().toLowerCase();
+	return {
+		results: lists
+			.flat()
+			.filter((model) => !wanted || model.id.toLowerCase().includes(wanted) || (model.displayName ?? '').toLowerCase().includes(wanted))
+			.map((model) => ({ name: model.displayName ? `${model.displayName} (${model.id})` : model.id, value: model.id })),
 	};
 }

@@ -4,6 +4,7 @@ import { fetchChannels } from '../actions/publishing/getChannels.operation';
 import { channelOptionName } from '../actions/publishing/publishOutcome';
 import { laminaData } from '../transport';
 import { appFetcher } from '../transport/appDefinitions';
+import { describeModel } from '../transport/modelDefinitions';
 import { MAX_APPS_PER_REQUEST, type LaminaAppSummary } from '../shared/types';
 
 function chosenAppId(context: ILoadOptionsFunctions): string {
@@ -51,4 +52,14 @@ export async function getApps(this: ILoadOptionsFunctions): Promise<INodePropert
 	return (Array.isArray(apps) ? apps : [])
 		.map((app) => ({ name: app.name || app.appId, value: app.appId, description: app.appId }))
 		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The chosen model's URL parameters (url, array<url>), for Generate's "Files as Inputs". */
+export async function getModelUrlParams(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const modelId = this.getCurrentNodeParameter('modelId', { extractValue: true }) as string | undefined;
+	if (!modelId) return [];
+	const model = await describeModel.call(this, modelId);
+	return Object.entries(model.paramSchema ?? {})
+		.filter(([, field]) => field.type === 'url' || field.type === 'array<url>')
+		.map(([name, field]) => ({ name, value: name, description: field.description ?? (field.type === 'array<url>' ? 'A list of URLs' : 'A URL') }));
 }

@@ -7,6 +7,8 @@ import type {
 } from 'n8n-workflow';
 
 import { appFetcher } from '../transport/appDefinitions';
+import { describeModel } from '../transport/modelDefinitions';
+import { modelMapperFields } from '../shared/modelParams';
 import { hasDefault, mustSupply, optionLabels } from '../shared/appParameters';
 import { resolveParameter } from '../shared/inputValidation';
 import type { FileInputsOption, LaminaParameter } from '../shared/types';
@@ -63,4 +65,14 @@ export async function getAppInputs(this: ILoadOptionsFunctions): Promise<Resourc
 		fields,
 		emptyFieldsNotice: fields.length ? undefined : `"${app.name}" has no inputs: just run it.`,
 	};
+}
+
+/** Generate Image / Video: one field per parameter of the chosen model's paramSchema (the prompt among them). */
+export async function getModelParams(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const locator = this.getNodeParameter('modelId', undefined, { extractValue: true }) as string | undefined;
+	const modelId = typeof locator === 'string' ? locator.trim() : '';
+	if (!modelId) return { fields: [], emptyFieldsNotice: 'Choose a model first: its parameters appear here.' };
+	const model = await describeModel.call(this, modelId);
+	const fields = modelMapperFields(model.paramSchema ?? {});
+	return { fields, emptyFieldsNotice: fields.length ? undefined : `"${model.displayName ?? modelId}" takes no parameters.` };
 }

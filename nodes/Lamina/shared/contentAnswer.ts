@@ -20,8 +20,21 @@ export type ContentAnswer =
 			draftedInputs?: IDataObject;
 			warnings: IDataObject[];
 			extra: IDataObject;
+			/** Which kind of run was started: a freestyle run in recipe mode (no app fit), else an app run. */
+			runKind: 'app' | 'freestyle';
+			/** Recipe mode: the model recipe Lamina planned and its modality. */
+			recipe?: IDataObject;
+			modality?: 'image' | 'video';
 	  }
-	| { kind: 'needs_input'; questions: ContentQuestion[]; selectedApp?: IDataObject; draftedInputs?: IDataObject; note?: string }
+	| {
+			kind: 'needs_input';
+			questions: ContentQuestion[];
+			selectedApp?: IDataObject;
+			draftedInputs?: IDataObject;
+			note?: string;
+			/** Recipe mode: no app fits, and the planned recipe needs these answers. */
+			recipe?: IDataObject;
+	  }
 	| { kind: 'needs_clarification'; questions: ContentQuestion[] }
 	| { kind: 'unmatched'; reason?: string }
 	| { kind: 'unknown'; status: string; raw: IDataObject };
@@ -70,7 +83,15 @@ export function readContentAnswer(raw: unknown): ContentAnswer {
 			...readQuestions(answer.askUser, askFor),
 			...readQuestions(needsInput?.missing, (name) => `Please provide "${name}".`),
 		];
-		return { kind: 'needs_input', questions, selectedApp, draftedInputs, note: text(needsInput?.message) };
+		const recipe = asObject(answer.recipe);
+		return {
+			kind: 'needs_input',
+			questions,
+			selectedApp,
+			draftedInputs,
+			note: text(needsInput?.message),
+			...(recipe ? { recipe } : {}),
+		};
 	}
 	if (status === 'needs_clarification') {
 		return { kind: 'needs_clarification', questions: readQuestions(answer.clarifications ?? answer.questions, askFor) };
@@ -79,6 +100,14 @@ export function readContentAnswer(raw: unknown): ContentAnswer {
 	if (runId) {
 		const extra: IDataObject = {};
 		for (const key of ['workflowId', 'workflowName', 'mode']) if (answer[key] !== undefined) extra[key] = answer[key];
+		const mode = text(answer.mode)?.toLowerCase();
+		// Recipe (or freestyle) mode started a freestyle run: its status is at /v1/freestyle/{id}.
+		const freestyle = mode === 'recipe' || mode === 'freestyle';
+		if (freestyle) {
+			for (const key of ['picks', 'numVariants', 'submittedCount', 'failedCount']) if (answer[key] !== undefined) extra[key] = answer[key];
+		}
+		const recipe = asObject(answer.recipe);
+		const modality = answer.modality === 'video' ? 'video' : answer.modality === 'image' ? 'image' : undefined;
 		return {
 			kind: 'run',
 			runId,
@@ -87,6 +116,9 @@ export function readContentAnswer(raw: unknown): ContentAnswer {
 			draftedInputs,
 			warnings: Array.isArray(answer.warnings) ? (answer.warnings as IDataObject[]) : [],
 			extra,
+			runKind: freestyle ? 'freestyle' : 'app',
+			...(recipe ? { recipe } : {}),
+			...(modality ? { modality } : {}),
 		};
 	}
 	return { kind: 'unknown', status: status || 'unknown', raw: answer };
@@ -105,6 +137,17 @@ export function contentResultItem(answer: Exclude<ContentAnswer, { kind: 'run' }
 		case 'needs_input': {
 			const asked = sentence(answer.questions) || answer.note || 'some inputs are missing.';
 			const appHint = answer.selectedApp?.appId ? ` and App set to "${String(answer.selectedApp.appId)}"` : '';
+			if (answer.recipe) {
+				return {
+					status: 'needs_input',
+					mode: 'recipe',
+					message: `Lamina needs more information: ${asked}`,
+					questions: answer.questions as unknown as IDataObject[],
+					recipe: answer.recipe,
+					brief,
+					nextStep: `No app fits this brief, so Lamina planned a model recipe. Answer the questions, then run again with the answers in "Input Overrides" (keyed by name, e.g. {"${answer.questions[0]?.name ?? 'imageUrl'}": "..."}).`,
+				};
+			}
 			return {
 				status: 'needs_input',
 				message: `Lamina needs more information: ${asked}`,

@@ -10,6 +10,15 @@ export function normaliseRun(raw: unknown): LaminaRun {
 	return run as LaminaRun;
 }
 
+/** Lamina's three kinds of run (see runKinds.ts). */
+export type RunKind = 'app' | 'model' | 'freestyle';
+
+/** The kind a run says it is (`kind`, set by runOfKind); app when it doesn't say. */
+export function kindOf(run: object): RunKind {
+	const { kind } = run as { kind?: unknown };
+	return kind === 'model' || kind === 'freestyle' ? kind : 'app';
+}
+
 export function isTerminal(run: Pick<LaminaRun, 'status'>): boolean {
 	return TERMINAL_RUN_STATUSES.includes(run.status);
 }
@@ -47,9 +56,12 @@ export function outputErrors(outputs: LaminaRunOutput[] | undefined): string[] {
 export function shapeRun(raw: unknown, appId?: string): IDataObject {
 	const run = normaliseRun(raw);
 	const outputs = Array.isArray(run.outputs) ? run.outputs : undefined;
+	const kind = kindOf(run);
 	const shaped: IDataObject = {
 		runId: run.runId,
-		appId: (run.appId as string | undefined) ?? appId ?? null,
+		kind,
+		// Model and freestyle runs belong to no app.
+		...(kind === 'app' ? { appId: (run.appId as string | undefined) ?? appId ?? null } : {}),
 		status: run.status,
 		errorMessage: run.errorMessage ?? null,
 		createdAt: run.createdAt ?? null,

@@ -220,19 +220,27 @@ export async function execute(
 		selectedApp: answer.selectedApp ?? null,
 		draftedInputs: answer.draftedInputs ?? {},
 		warnings: answer.warnings,
+		// Recipe mode: the model recipe Lamina planned; the run is a freestyle run, one output per variant.
+		...(answer.recipe ? { recipe: answer.recipe } : {}),
 	};
 	const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
 	if (waitMode !== 'wait') {
-		const queued = normaliseRun({ ...answer.extra, runId: answer.runId, status: answer.runStatus });
+		const queued = normaliseRun({ ...answer.extra, runId: answer.runId, status: answer.runStatus, kind: answer.runKind });
 		return { ...runItem(queued, { appId, simplify: false }), ...context };
 	}
 
 	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { includeProgress?: boolean };
 	const timeline = progressTimeline(options.includeProgress);
-	const { run, timedOut } = await batch.wait(itemIndex, answer.runId, { maxWaitMs: maxWaitSeconds * 1000, timeline });
+	const { run, timedOut } = await batch.wait(itemIndex, answer.runId, {
+		maxWaitMs: maxWaitSeconds * 1000,
+		timeline,
+		kind: answer.runKind,
+		modality: answer.modality,
+	});
 	if (isTerminal(run) && run.status !== 'completed') throw runFailedError(this, run, itemIndex, timeline);
 	return {
+		...(answer.runKind === 'freestyle' ? answer.extra : {}),
 		...runItem(run, { appId, simplify: false, timedOutAfterSeconds: timedOut ? maxWaitSeconds : undefined, timeline }),
 		...context,
 	};

@@ -2,9 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as brainstorm from './brainstorm.operation';
 import * as create from './create.operation';
+import * as plan from './plan.operation';
+import * as runPlan from './runPlan.operation';
 import * as score from './score.operation';
 
-export { brainstorm, create, score };
+export { brainstorm, create, plan, runPlan, score };
 
 export const description: INodeProperties[] = [
 	{
@@ -29,6 +31,18 @@ export const description: INodeProperties[] = [
 				action: 'Create content from a brief',
 			},
 			{
+				name: 'Plan From Brief',
+				value: 'plan',
+				description: 'Let Lamina plan a brief (an app with drafted inputs, or a model recipe) without starting anything, e.g. to show a person first',
+				action: 'Plan content from a brief',
+			},
+			{
+				name: 'Run Plan',
+				value: 'runPlan',
+				description: 'Run a plan from Plan from Brief as it stands, with the answers to its questions',
+				action: 'Run a content plan',
+			},
+			{
 				name: 'Score Content',
 				value: 'score',
 				description: 'Score content already published through Lamina by how it performed (read-only)',
@@ -40,4 +54,6 @@ export const description: INodeProperties[] = [
 	...brainstorm.description,
 	...create.description,
 	...score.description,
+	...plan.description,
+	...runPlan.description,
 ];

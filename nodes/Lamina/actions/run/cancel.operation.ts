@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
+import { cancelRefusal } from './cancelKinds';
 import { normaliseRun } from '../../shared/runShape';
 import { requireRunId } from './runId';
 import { runIdField } from './common';
@@ -11,12 +12,18 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const runId = requireRunId.call(this, itemIndex);
-	const data = await laminaData.call(this, {
-		method: 'POST',
-		path: `/v1/runs/${encodeURIComponent(runId)}/cancel`,
-		subject: `run "${runId}"`,
-		itemIndex,
-	});
+	let data: unknown;
+	try {
+		data = await laminaData.call(this, {
+			method: 'POST',
+			path: `/v1/runs/${encodeURIComponent(runId)}/cancel`,
+			subject: `run "${runId}"`,
+			itemIndex,
+		});
+	} catch (error) {
+		// Not an app run: perhaps a model or freestyle run, which Lamina can't cancel.
+		throw await cancelRefusal.call(this, error, runId, itemIndex);
+	}
 	const run = normaliseRun(data);
 	return { runId: run.runId ?? runId, status: run.status };
 }

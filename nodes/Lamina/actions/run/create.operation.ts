@@ -327,7 +327,7 @@ export const description: INodeProperties[] = [
  * This execution's resume URL for Lamina to call. n8n 2.x checks the execution's resume token
  * (in `$execution.resumeUrl`) and routes to the waiting node by its ID in the path.
  */
-function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string): string {
+export function resumeUrlFor(this: IExecuteFunctions, itemIndex: number, appId: string): string {
 	const url = new URL(String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex)));
 	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(this.getNode().id)}`;
 	url.searchParams.set('laminaAppId', appId);
@@ -349,7 +349,7 @@ function executionCustomData(context: IExecuteFunctions): CustomData {
  * call checks it too: only the run this execution waits for resumes it. The keys are reserved
  * before the run starts, so a workflow that already uses n8n's 10 custom data keys is told at once.
  */
-function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string, itemIndex: number): void {
+export function keepRunIdInExecution(context: IExecuteFunctions, runId: string, appId: string, itemIndex: number): void {
 	let problem: string | undefined;
 	let customData: CustomData | undefined;
 	try {

@@ -2,6 +2,7 @@ import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { answerDelivery, answerRejectedCredential, receiveLaminaDelivery } from '../../transport/delivery';
 import { isTerminal } from '../../shared/runShape';
+import { deliveredRun } from '../../shared/runKinds';
 import { errorItem } from '../perItem';
 import { runItem, WAITED_RUN_KEY } from './common';
 import { runFailedError } from './waitForRun';
@@ -34,7 +35,8 @@ export async function resumeRunApp(this: IWebhookFunctions): Promise<IWebhookRes
 	const received = await receiveLaminaDelivery.call(this, true);
 	if ('credentialRejection' in received) return answerRejectedCredential(this, received.credentialRejection, received.runId);
 	if (!received.ok) return received.response;
-	const { run } = received;
+	// A model run's delivery (Generate Image/Video) has one `output`: shaped as every run is.
+	const run = deliveredRun(received.run);
 	const known = waitedRunId(this);
 	// n8n 1.x gives a webhook no access to the waiting execution's custom data: there a signed,
 	// ended run resumes it, as in earlier releases (the README says so).

@@ -4,7 +4,8 @@
  */
 import { laminaRequest, unwrapData, type LaminaContext } from '../../transport';
 import type { ProgressTimeline } from '../../shared/progressTimeline';
-import { isTerminal, normaliseRun, runStateKey } from '../../shared/runShape';
+import { isTerminal, runStateKey } from '../../shared/runShape';
+import { pollDelayMs, RUN_KINDS, runOfKind, type Modality, type RunKind } from '../../shared/runKinds';
 import type { LaminaRun } from '../../shared/types';
 
 export interface WaitOptions {
@@ -18,6 +19,10 @@ export interface WaitOptions {
 	timeline?: ProgressTimeline;
 	/** Told every state of the run seen, e.g. to account for it if the node fails meanwhile. */
 	onSeen?: (run: LaminaRun) => void;
+	/** The run's kind when this package started it; undefined: an app run's endpoint first, then the others'. */
+	kind?: RunKind;
+	/** A polled run's modality: the cadence of its polls (images poll sooner than videos). */
+	modality?: Modality;
 }
 
 export interface WaitResult {
@@ -33,8 +38,12 @@ export const DEFAULT_POLL_INTERVAL_MS = 4_000;
 
 export class RunWatch {
 	readonly deadline: number;
-	readonly path: string;
-	readonly subject: string;
+	/** The run's kind: app until known otherwise. */
+	kind: RunKind;
+	path: string;
+	subject: string;
+	/** Polls made so far: a polled kind's cadence backs off with them. */
+	private polls = 0;
 	/** The run as last seen. */
 	run?: LaminaRun;
 	/** Get Run found the run: a 404 now means a missing route. */
@@ -47,8 +56,28 @@ export class RunWatch {
 		readonly options: WaitOptions,
 	) {
 		this.deadline = Date.now() + options.maxWaitMs;
-		this.path = `/v1/runs/${encodeURIComponent(runId)}`;
-		this.subject = `run "${runId}"`;
+		this.kind = options.kind ?? 'app';
+		this.path = RUN_KINDS[this.kind].statusPath(runId);
+		this.subject = RUN_KINDS[this.kind].subject(runId);
+	}
+
+	/** The run turned out to be of another kind (found by asking each kind's endpoint). */
+	useKind(kind: RunKind): void {
+		this.kind = kind;
+		this.path = RUN_KINDS[kind].statusPath(this.runId);
+		this.subject = RUN_KINDS[kind].subject(this.runId);
+		this.found = true;
+	}
+
+	/** How long to wait before the next poll: an app run's fixed interval, a polled kind's cadence. */
+	nextPollMs(): number {
+		if (RUN_KINDS[this.kind].longPoll) return this.pollIntervalMs;
+		return pollDelayMs(this.options.modality, this.polls++);
+	}
+
+	/** Whether Get Run has found the run (a 404 after that is a missing route, not a missing run). */
+	get known(): boolean {
+		return this.found;
 	}
 
 	get itemIndex(): number {
@@ -96,7 +125,7 @@ export class RunWatch {
 			itemIndex: this.itemIndex,
 		});
 		this.found = true;
-		const run = normaliseRun(unwrapData(response.body));
+		const run = runOfKind(this.kind, unwrapData(response.body));
 		this.see(run);
 		return run;
 	}

@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { laminaRequest, unwrapData, type LaminaContext } from '../../transport';
 import { pause } from '../../transport/cancellation';
 import { isTerminal, normaliseRun, outputErrors } from '../../shared/runShape';
+import { RUN_KINDS } from '../../shared/runKinds';
+import { findRunAmong, isNotFound, notFoundAsAnyKind, settled } from '../../transport/runLookup';
 import type { ProgressTimeline } from '../../shared/progressTimeline';
 import type { LaminaRun } from '../../shared/types';
 import { RunWatch, UNAVAILABLE, type WaitOptions, type WaitResult, type WayResult } from './runWatch';
@@ -37,12 +39,19 @@ async function waitWithLongPoll(watch: RunWatch): Promise<WayResult> {
 	}
 }
 
-/** Get Run at the poll interval: for servers with neither `/wait` nor the stream. */
+/**
+ * Get Run at the poll interval: the way model and freestyle runs are waited for (at their
+ * modality's cadence), and app runs on servers with neither `/wait` nor the stream.
+ */
 async function waitWithPolling(watch: RunWatch): Promise<WaitResult> {
 	for (;;) {
 		const remainingMs = watch.remainingMs();
-		if (remainingMs <= 0 || watch.stopped()) return { run: watch.run!, timedOut: true };
-		await pause(watch.context, Math.min(watch.pollIntervalMs, remainingMs), watch.itemIndex);
+		if (remainingMs <= 0 || watch.stopped()) {
+			// Stopped before the first poll: nobody reads this; time up before it: one look says where it is.
+			const run = watch.run ?? (watch.stopped() ? { runId: watch.runId, status: 'queued' } : await watch.getRun());
+			return { run, timedOut: !isTerminal(run) };
+		}
+		await pause(watch.context, Math.min(watch.nextPollMs(), remainingMs), watch.itemIndex);
 		const run = await watch.getRun();
 		if (isTerminal(run)) return { run, timedOut: false };
 	}
@@ -57,7 +66,23 @@ async function waitWithPolling(watch: RunWatch): Promise<WaitResult> {
  */
 export async function waitForRun(this: LaminaContext, runId: string, options: WaitOptions): Promise<WaitResult> {
 	const watch = new RunWatch(this, runId, options);
-	const ways = options.timeline ? [waitOverStream, waitWithLongPoll] : [waitWithLongPoll, waitOverStream];
+	// Model and freestyle runs have no long-poll nor stream: they are polled.
+	if (!RUN_KINDS[watch.kind].longPoll) return await waitWithPolling(watch);
+	const asApp = await settled(waitForAppRun(watch));
+	if ('value' in asApp) return asApp.value;
+	const { error } = asApp;
+	// A run ID of unknown kind that no app run has: perhaps a model or freestyle run's.
+	if (options.kind !== undefined || watch.known || !isNotFound(error)) throw error;
+	const found = await findRunAmong.call(this, ['model', 'freestyle'], runId, options.itemIndex);
+	if (!found) throw notFoundAsAnyKind(error, runId);
+	watch.useKind(found.kind);
+	watch.see(found.run);
+	if (isTerminal(found.run)) return watch.result(found.run);
+	return await waitWithPolling(watch);
+}
+
+async function waitForAppRun(watch: RunWatch): Promise<WaitResult> {
+	const ways = watch.options.timeline ? [waitOverStream, waitWithLongPoll] : [waitWithLongPoll, waitOverStream];
 	for (const way of ways) {
 		const result = await way(watch);
 		if (result !== UNAVAILABLE) return result;
