@@ -201,6 +201,16 @@ describe('Generate Image', () => {
 		expect(starts()).toBe(0);
 	});
 
+	test('version 1.1: Max Wait Time as an amount and a unit; a wrong one is refused before anything starts', async () => {
+		const node = await generateNode('generateImage', MODELS.imagen, { prompt: 'a lamp' }, { maxWaitAmount: '={{ 0 }}', maxWaitUnit: 'minutes' });
+		const { error } = await ctx.engine.run([{ ...node, typeVersion: 1.1 }]);
+		expect(error?.message).toBe('Max Wait Time is not a positive amount: "0 minutes"');
+		expect(starts()).toBe(0);
+		const ok = await generateNode('generateImage', MODELS.imagen, { prompt: 'a lamp' }, { maxWaitAmount: 2, maxWaitUnit: 'minutes' });
+		const { items } = await ctx.engine.run([{ ...ok, typeVersion: 1.1 }]);
+		expect(items[0].json).toMatchObject({ kind: 'model', status: 'completed' });
+	});
+
 	test('a video model under Generate Image is refused before anything starts', async () => {
 		const node = modelOp('generateImage', { modelId: model(MODELS.video), paramMode: 'json', paramsJson: '{"prompt": "x"}' });
 		const { error } = await ctx.engine.run([node]);

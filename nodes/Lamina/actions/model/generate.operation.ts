@@ -17,7 +17,8 @@ import { runOfKind } from '../../shared/runKinds';
 import { isTerminal } from '../../shared/runShape';
 import { checked, checkEveryItem } from '../checkEveryItem';
 import { asNodeError } from '../perItem';
-import { DEFAULT_MAX_WAIT_SECONDS, runItem } from '../run/common';
+import { checkMaxWait, DEFAULT_MAX_WAIT_SECONDS, maxWaitFields, maxWaitSecondsOf, runItem } from '../run/common';
+import { ONLY_V1 } from '../versions';
 import { keepRunIdInExecution, resumeUrlFor } from '../run/create.operation';
 import { forEachRunItem, RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
@@ -47,7 +48,7 @@ const DONT_WAIT: INodePropertyOptions = {
 export const description: INodeProperties[] = [
 	modelLocator(
 		{ show },
-		"The model to generate with, by ID (Model → Get Many lists them). Its parameters (the prompt among them, when it takes one) appear below once it is chosen. An AI agent should read the model's paramSchema with Model → Get first and pass the parameters as JSON.",
+		"The model to generate with; its parameters appear below once chosen. An AI agent reads them with Model → Get first and passes them as JSON.",
 	),
 	{
 		displayName: 'Parameters',
@@ -118,8 +119,9 @@ export const description: INodeProperties[] = [
 		default: DEFAULT_MAX_WAIT_SECONDS,
 		description:
 			'How long the execution waits for Lamina’s call. When it runs out, n8n goes on with this node’s input item; the run is not cancelled, and its ID stays in the execution’s custom data as laminaRunId.',
-		displayOptions: { show: { ...show, waitMode: ['webhook'] } },
+		displayOptions: { show: { ...show, waitMode: ['webhook'], ...ONLY_V1 } },
 	},
+	...maxWaitFields('webhook', { ...show, waitMode: ['webhook'] }),
 	{
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitSeconds',
@@ -128,8 +130,9 @@ export const description: INodeProperties[] = [
 		default: DEFAULT_MAX_WAIT_SECONDS,
 		description:
 			'How long to wait for the run to finish. When it runs out, the item carries the run ID and status so Run → "Wait for Run" can pick it up later; the run is not cancelled.',
-		displayOptions: { show: { ...show, waitMode: ['wait'] } },
+		displayOptions: { show: { ...show, waitMode: ['wait'], ...ONLY_V1 } },
 	},
+	...maxWaitFields('completion', { ...show, waitMode: ['wait'] }),
 	{
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -272,6 +275,8 @@ async function prepare(
 	modality: ModelModality,
 	fetchModel: ReturnType<typeof modelFetcher>,
 ): Promise<PreparedGeneration> {
+	// A wrong Max Wait Time must not leave a started run behind.
+	checkMaxWait(this, itemIndex);
 	const modelId = (this.getNodeParameter('modelId', itemIndex, '', { extractValue: true }) as string).trim();
 	if (!modelId) {
 		throw new NodeOperationError(this.getNode(), 'No model chosen', {
@@ -374,14 +379,14 @@ async function generate(
 	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 	const waitMode = this.getNodeParameter('waitMode', itemIndex, 'wait') as string;
 	if (waitMode === 'webhook') {
-		const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+		const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'webhook');
 		keepRunIdInExecution(this, queued.runId, String(prepared.body.model), itemIndex);
 		await this.putExecutionToWait(new Date(Date.now() + maxWaitSeconds * 1000));
 	}
 	if (waitMode !== 'wait') {
 		return { json: runItem(queued, { simplify }), pairedItem: { item: itemIndex } };
 	}
-	const maxWaitSeconds = this.getNodeParameter('maxWaitSeconds', itemIndex, DEFAULT_MAX_WAIT_SECONDS) as number;
+	const maxWaitSeconds = maxWaitSecondsOf(this, itemIndex, 'completion');
 	const { run, timedOut } = isTerminal(queued)
 		? { run: queued, timedOut: false }
 		: await batch.wait(itemIndex, queued.runId, { maxWaitMs: maxWaitSeconds * 1000, kind: 'model', modality });
