@@ -3,7 +3,7 @@
  * parameters from the model's paramSchema, every rule checked before anything starts, waited for
  * by polling at the modality's cadence (the run kinds' one wait), downloaded like Run App's outputs.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { laminaData } from '../../transport';
@@ -17,7 +17,7 @@ import { runOfKind } from '../../shared/runKinds';
 import { isTerminal } from '../../shared/runShape';
 import { checked, checkEveryItem } from '../checkEveryItem';
 import { asNodeError } from '../perItem';
-import { checkMaxWait, DEFAULT_MAX_WAIT_SECONDS, maxWaitFields, maxWaitSecondsOf, runItem } from '../run/common';
+import { checkMaxWait, DEFAULT_MAX_WAIT_SECONDS, maxWaitFields, maxWaitSecondsOf, runItem, waitModeFields, type WaitModeTexts } from '../run/common';
 import { ONLY_V1 } from '../versions';
 import { keepRunIdInExecution, resumeUrlFor } from '../run/create.operation';
 import { forEachRunItem, RunBatch } from '../run/runBatch';
@@ -29,20 +29,10 @@ import { modelLocator } from './modelLocator';
 export const GENERATE_OPERATIONS: Record<string, ModelModality> = { generateImage: 'image', generateVideo: 'video' };
 const show = { resource: ['model'], operation: Object.keys(GENERATE_OPERATIONS) };
 
-const WAIT_FOR_COMPLETION: INodePropertyOptions = {
-	name: 'Wait for Completion',
-	value: 'wait',
-	description: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
-};
-const WAIT_FOR_WEBHOOK: INodePropertyOptions = {
-	name: 'Wait for Webhook',
-	value: 'webhook',
-	description: 'Lamina calls this execution back when the run ends (webhookUrl); nothing is held open meanwhile (one item per execution)',
-};
-const DONT_WAIT: INodePropertyOptions = {
-	name: "Don't Wait",
-	value: 'none',
-	description: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
+const WAIT_TEXTS: WaitModeTexts = {
+	completion: 'Output each run once it finishes (polled about every second at first for images, every few seconds for video)',
+	webhook: 'Lamina calls this execution back when the run ends (webhookUrl); nothing is held open meanwhile (one item per execution)',
+	none: 'Output the queued run at once; collect it later with Run → "Wait for Run"',
 };
 
 export const description: INodeProperties[] = [
@@ -92,25 +82,7 @@ export const description: INodeProperties[] = [
 			"Parameter names exactly as the model's paramSchema lists them (see Model → Get), the prompt among them, e.g. {\"prompt\": \"a red bicycle\", \"aspectRatio\": \"16:9\"}",
 		displayOptions: { show: { ...show, paramMode: ['json'] } },
 	},
-	{
-		displayName: 'Wait Mode',
-		name: 'waitMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [WAIT_FOR_COMPLETION, WAIT_FOR_WEBHOOK, DONT_WAIT],
-		default: 'wait',
-		displayOptions: { show, hide: { '@tool': [true] } },
-	},
-	{
-		// As an AI Agent's tool: no "Wait for Webhook" (the agent needs the result in this execution).
-		displayName: 'Wait Mode',
-		name: 'waitMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [WAIT_FOR_COMPLETION, DONT_WAIT],
-		default: 'wait',
-		displayOptions: { show: { ...show, '@tool': [true] } },
-	},
+	...waitModeFields(show, WAIT_TEXTS),
 	{
 		displayName: 'Max Wait Time (Seconds)',
 		name: 'maxWaitSeconds',

@@ -38,6 +38,28 @@ export function waitSeconds(amount: unknown, unit: unknown): number | undefined 
 	return value * WAIT_UNITS[unit as WaitUnit];
 }
 
+/** What each Wait Mode choice says for one operation (how it waits differs by run kind). */
+export interface WaitModeTexts {
+	completion: string;
+	webhook: string;
+	none: string;
+}
+
+/**
+ * Wait Mode: Wait for Completion, Wait for Webhook, Don't Wait; as an AI Agent's tool without Wait
+ * for Webhook (the agent needs the result in this execution).
+ */
+export function waitModeFields(show: NonNullable<IDisplayOptions['show']>, texts: WaitModeTexts): INodeProperties[] {
+	const completion = { name: 'Wait for Completion', value: 'wait', description: texts.completion };
+	const webhook = { name: 'Wait for Webhook', value: 'webhook', description: texts.webhook };
+	const none = { name: "Don't Wait", value: 'none', description: texts.none };
+	const field = { displayName: 'Wait Mode', name: 'waitMode', type: 'options' as const, noDataExpression: true, default: 'wait' };
+	return [
+		{ ...field, options: [completion, webhook, none], displayOptions: { show, hide: { '@tool': [true] } } },
+		{ ...field, options: [completion, none], displayOptions: { show: { ...show, '@tool': [true] } } },
+	];
+}
+
 /**
  * Version 1.1's Max Wait Time: an amount and a unit, with its own default per way of waiting.
  * Holding a request open (completion) is bounded by minutes; a waiting execution (webhook) sits

@@ -35,6 +35,8 @@ import { RunBatch } from './runBatch';
 import { sendStart } from './startedRuns';
 import {
 	checkMaxWait,
+	type WaitModeTexts,
+	waitModeFields,
 	includeProgressOption,
 	maxWaitFields,
 	maxWaitOption,
@@ -52,20 +54,10 @@ import { checkBalanceOption, creditRefusals, maxCreditsOption } from './creditCh
 
 const show = { resource: ['run'], operation: ['create'] };
 
-const WAIT_FOR_COMPLETION: INodePropertyOptions = {
-	name: 'Wait for Completion',
-	value: 'wait',
-	description: "Output each run's results once it finishes",
-};
-const WAIT_FOR_WEBHOOK: INodePropertyOptions = {
-	name: 'Wait for Webhook',
-	value: 'webhook',
-	description: 'Pause this execution until Lamina calls back with the finished run (one item; Lamina must reach n8n)',
-};
-const DONT_WAIT: INodePropertyOptions = {
-	name: "Don't Wait",
-	value: 'none',
-	description: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
+const WAIT_TEXTS: WaitModeTexts = {
+	completion: "Output each run's results once it finishes",
+	webhook: 'Pause this execution until Lamina calls back with the finished run (one item; Lamina must reach n8n)',
+	none: 'Output the queued run at once; collect it later with "Wait for Run" or a Lamina Trigger',
 };
 
 const MAP_EACH_INPUT: INodePropertyOptions = {
@@ -162,25 +154,7 @@ export const description: INodeProperties[] = [
 		description: 'An object of input name → value, e.g. {"Prompt": "a red bicycle"}. Option inputs take one of their labels.',
 		displayOptions: { show: { ...show, inputMode: ['json'], ...FROM_V1_1 } },
 	},
-	{
-		displayName: 'Wait Mode',
-		name: 'waitMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [WAIT_FOR_COMPLETION, WAIT_FOR_WEBHOOK, DONT_WAIT],
-		default: 'wait',
-		displayOptions: { show, hide: { '@tool': [true] } },
-	},
-	{
-		// As an AI Agent's tool: no "Wait for Webhook" (the agent needs the result in this execution).
-		displayName: 'Wait Mode',
-		name: 'waitMode',
-		type: 'options',
-		noDataExpression: true,
-		options: [WAIT_FOR_COMPLETION, DONT_WAIT],
-		default: 'wait',
-		displayOptions: { show: { ...show, '@tool': [true] } },
-	},
+	...waitModeFields(show, WAIT_TEXTS),
 	{ ...maxWaitOption(['create']), displayOptions: { show: { ...show, waitMode: ['wait'], ...ONLY_V1 } } },
 	{
 		...maxWaitOption(['create']),
