@@ -10,7 +10,7 @@ import { laminaData } from '../../transport';
 import { cancelSignalOf } from '../../transport/cancellation';
 import { downloadOutputsAsBinary } from '../../transport/download';
 import { modelFetcher, type ModelModality } from '../../transport/modelDefinitions';
-import { autoMapInputs, isHttpUrl } from '../../shared/inputValidation';
+import { autoMapInputs } from '../../shared/inputValidation';
 import type { BinaryNaming } from '../../shared/mediaFiles';
 import { checkModelParams, paramValues, type LaminaModel } from '../../shared/modelParams';
 import { runOfKind } from '../../shared/runKinds';
@@ -19,7 +19,7 @@ import { checked, checkEveryItem } from '../checkEveryItem';
 import { asNodeError } from '../perItem';
 import { checkMaxWait, DEFAULT_MAX_WAIT_SECONDS, maxWaitFields, maxWaitSecondsOf, runItem, waitModeFields, type WaitModeTexts } from '../run/common';
 import { ONLY_V1 } from '../versions';
-import { keepRunIdInExecution, resumeUrlFor } from '../run/create.operation';
+import { callbackUrlFor, keepRunIdInExecution } from '../run/create.operation';
 import { forEachRunItem, RunBatch } from '../run/runBatch';
 import { sendStart } from '../run/startedRuns';
 import { runFailedError } from '../run/waitForRun';
@@ -285,27 +285,9 @@ async function prepare(
 	const body: IDataObject = { model: modelId };
 	if (prompt !== undefined) body.prompt = prompt as string;
 	if (Object.keys(params).length) body.params = params as IDataObject;
-	const webhookUrl = options.webhookUrl?.trim();
-	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
-		if (webhookUrl) {
-			throw new NodeOperationError(this.getNode(), 'Webhook URL cannot be set with Wait Mode "Wait for Webhook"', {
-				description: 'That mode points Lamina at this execution. Clear Options → Webhook URL, or pick another Wait Mode.',
-				itemIndex,
-			});
-		}
-		// This execution's signed resume URL, verified on the way back as Run App's (resume.ts).
-		body.webhookUrl = resumeUrlFor.call(this, itemIndex, modelId);
-		keepRunIdInExecution(this, 'not started yet', modelId, itemIndex);
-	} else if (webhookUrl) {
-		if (!isHttpUrl(webhookUrl)) {
-			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
-				description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
-				itemIndex,
-			});
-		}
-		// In the body for model runs (app runs take it as ?webhook=).
-		body.webhookUrl = webhookUrl;
-	}
+	// In the body for model runs (app runs take it as ?webhook=); the resume is verified as Run App's (resume.ts).
+	const callback = callbackUrlFor.call(this, itemIndex, modelId, options.webhookUrl);
+	if (callback) body.webhookUrl = callback;
 	return { model, body, files };
 }
 

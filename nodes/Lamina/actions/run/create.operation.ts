@@ -345,6 +345,35 @@ export function keepRunIdInExecution(context: IExecuteFunctions, runId: string, 
 	}
 }
 
+/**
+ * Where Lamina calls back when the run ends: this execution's resume URL in Wait for Webhook
+ * (keeping the run's place in custom data first), else Options → Webhook URL exactly as given
+ * (whatever receives it may match or sign it exactly), else nowhere. App runs take it as
+ * `?webhook=`, model runs as `webhookUrl` in the body. `subjectId`: the app or model run.
+ */
+export function callbackUrlFor(this: IExecuteFunctions, itemIndex: number, subjectId: string, webhookUrlOption: string | undefined): string | undefined {
+	const webhookUrl = webhookUrlOption?.trim();
+	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
+		if (webhookUrl) {
+			throw new NodeOperationError(this.getNode(), 'Webhook URL cannot be set with Wait Mode "Wait for Webhook"', {
+				description: 'That mode points Lamina at this execution. Clear Options → Webhook URL, or pick another Wait Mode.',
+				itemIndex,
+			});
+		}
+		const resumeUrl = resumeUrlFor.call(this, itemIndex, subjectId);
+		keepRunIdInExecution(this, 'not started yet', subjectId, itemIndex);
+		return resumeUrl;
+	}
+	if (!webhookUrl) return undefined;
+	if (!isHttpUrl(webhookUrl)) {
+		throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
+			description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
+			itemIndex,
+		});
+	}
+	return webhookUrl;
+}
+
 interface CreateOptions {
 	concurrency?: number;
 	downloadOutputs?: boolean;
@@ -453,26 +482,8 @@ function prepareFor(this: IExecuteFunctions, app: LaminaApp, read: GivenInputs, 
 	const inputs = checkedInputs.call(this, app, { ...given, ...placeholders }, itemIndex);
 	for (const file of files) delete inputs[file.input];
 	const qs: IDataObject = {};
-	const webhookUrl = options.webhookUrl?.trim();
-	if (this.getNodeParameter('waitMode', itemIndex, 'wait') === 'webhook') {
-		if (webhookUrl) {
-			throw new NodeOperationError(this.getNode(), 'Webhook URL cannot be set with Wait Mode "Wait for Webhook"', {
-				description: 'That mode points Lamina at this execution. Clear Options → Webhook URL, or pick another Wait Mode.',
-				itemIndex,
-			});
-		}
-		qs.webhook = resumeUrlFor.call(this, itemIndex, app.appId);
-		keepRunIdInExecution(this, 'not started yet', app.appId, itemIndex);
-	} else if (webhookUrl) {
-		if (!isHttpUrl(webhookUrl)) {
-			throw new NodeOperationError(this.getNode(), `Webhook URL is not an http(s) URL: "${webhookUrl}"`, {
-				description: 'Use a full URL such as a Lamina Trigger node’s production URL, or clear the option.',
-				itemIndex,
-			});
-		}
-		// The user's URL as given: whatever receives it may match or sign it exactly.
-		qs.webhook = webhookUrl;
-	}
+	const callback = callbackUrlFor.call(this, itemIndex, app.appId, options.webhookUrl);
+	if (callback) qs.webhook = callback;
 	const body: IDataObject = { inputs: inputs as IDataObject };
 	const wanted = outputLabels(options.outputs);
 	if (wanted.length) {
