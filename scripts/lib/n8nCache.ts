@@ -10,6 +10,11 @@ import path from 'node:path';
 import { cleanEnv, CommandError, processAlive, run, runOk, tail, type RunResult } from './proc';
 
 export const NODE_VERSION = '24.21.0';
+/**
+ * For n8n versions whose `engines` stop below Node 24 (n8n 1.x before about 1.100 says
+ * `<= 22`): the e2e can then run the oldest n8n this package supports (README: Compatibility).
+ */
+export const NODE_22_VERSION = '22.23.5';
 /** The n8n the demo, benches and e2e run by default. */
 export const N8N_VERSION = '2.40.7';
 /**
@@ -141,16 +146,17 @@ async function npmStep(dir: string, title: string, args: string[], env: NodeJS.P
 	log(`${title}: done in ${Math.round(result.durationMs / 1000)} s`);
 }
 
-function node24Paths(): Node24 & { dir: string } {
-	const dir = path.join(cacheRoot(), `node-${NODE_VERSION}`);
+function node24Paths(nodeVersion: string = NODE_VERSION): Node24 & { dir: string } {
+	const dir = path.join(cacheRoot(), `node-${nodeVersion}`);
 	const packageDir = path.join(dir, 'node_modules', `node-${process.platform}-${process.arch}`);
 	const binDir = path.join(packageDir, 'bin');
 	return { dir, packageDir, binDir, bin: path.join(binDir, 'node') };
 }
 
 /** Node 24 from the npm registry (package node-<platform>-<arch>), installed once into the cache. */
-export async function ensureNode24(): Promise<Node24> {
-	const paths = node24Paths();
+export async function ensureNode24(nodeVersion: string = NODE_VERSION): Promise<Node24> {
+	const NODE_VERSION = nodeVersion;
+	const paths = node24Paths(nodeVersion);
 	const { dir, bin, binDir, packageDir } = paths;
 	const node = { bin, binDir, packageDir };
 	if (fs.existsSync(readyMarker(dir)) && fs.existsSync(bin)) return node;
@@ -190,8 +196,18 @@ export function node24Env(node: Node24, extra: NodeJS.ProcessEnv = {}): NodeJS.P
  * internet and fails), then the native modules n8n has (sqlite3; isolated-vm in 2.x) are rebuilt
  * for Node 24. About 5 minutes and 3 GB the first time, per version.
  */
+/** The Node an n8n version runs under: 24, unless its `engines` stop at 22 (asked of the registry once). */
+async function nodeVersionFor(version: string): Promise<string> {
+	const major = Number(version.split('.')[0]);
+	const minor = Number(version.split('.')[1]);
+	if (major >= 2 || (major === 1 && minor >= 100)) return NODE_VERSION;
+	const asked = await runOk('npm view engines', 'npm', ['view', `n8n@${version}`, 'engines.node'], { env: cleanEnv(), timeoutMs: 60_000 });
+	const range = asked.stdout.trim();
+	return /<=?\s*2[0-3](\D|$)/.test(range) ? NODE_22_VERSION : NODE_VERSION;
+}
+
 export async function ensureN8n(version: string = N8N_VERSION): Promise<N8nInstall> {
-	const node = await ensureNode24();
+	const node = await ensureNode24(await nodeVersionFor(version));
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const install: N8nInstall = { node, bin, dir, version, major: Number(version.split('.')[0]) };

@@ -265,13 +265,20 @@ export async function importWorkflow(home: N8nHome, workflow: { id: string; name
 }
 
 /** Several workflows in one `n8n import:workflow --separate` (one CLI start instead of one each). */
+function needsActiveField(version: string): boolean {
+	const [major, minor] = version.split('.').map(Number);
+	return major === 1 && minor < 100;
+}
+
 export async function importWorkflows(home: N8nHome, workflows: Array<{ id: string; name: string }>): Promise<string[]> {
 	if (workflows.length === 0) return [];
 	const dir = path.join(home.userFolder, 'import', `workflows-${Date.now()}`);
 	fs.mkdirSync(dir, { recursive: true });
 	for (const workflow of workflows) {
 		if (!workflow.id || workflow.id.length > 21) throw new Error(`workflow id must be 1..21 characters: ${workflow.id}`);
-		fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		// Older n8n 1.x (1.85) refuses a workflow file without `active` (a NOT NULL column); newer ones default it.
+		const file = 'active' in workflow || !needsActiveField(home.install.version) ? workflow : { ...workflow, active: false };
+		fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(file, null, 2));
 	}
 	const count = workflows.length;
 	const result = await runN8nCliOk(
