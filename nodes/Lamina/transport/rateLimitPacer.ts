@@ -104,7 +104,7 @@ export class RateLimitPacer {
 	/** How long the first request in the queue must still wait (0: it may go now). */
 	delayMs(now = this.now()): number {
 		if (this.pausedUntil > now) return this.pausedUntil - now;
-		if (this.resetAt !== undefined && now >= this.resetAt) this.startNewWindow(now);
+		if (this.resetAt !== undefined && now >= this.resetAt + RESET_MARGIN_MS) this.startNewWindow(now);
 		if (this.answers === 0) {
 			if (this.sent === 0) return 0;
 			const waited = now - this.firstSentAt;
@@ -114,7 +114,7 @@ export class RateLimitPacer {
 		}
 		const budget = this.ceiling - this.sent;
 		if (budget < 1) {
-			return this.resetAt === undefined ? UNKNOWN_RESET_RECHECK_MS : this.resetAt - now + RESET_MARGIN_MS;
+			return this.resetAt === undefined ? UNKNOWN_RESET_RECHECK_MS : Math.max(1, this.resetAt - now + RESET_MARGIN_MS);
 		}
 		const timeLeft = this.resetAt === undefined ? this.windowMs : Math.max(0, this.resetAt - now);
 		const perMs = (this.limit * SPREAD_SHARE) / this.windowMs;
@@ -127,7 +127,7 @@ export class RateLimitPacer {
 	/** Takes a slot now (the caller has waited for `delayMs()` to say 0). */
 	take(heldOpen = false): PacerSlot {
 		const now = this.now();
-		if (this.resetAt !== undefined && now >= this.resetAt) this.startNewWindow(now);
+		if (this.resetAt !== undefined && now >= this.resetAt + RESET_MARGIN_MS) this.startNewWindow(now);
 		this.sent += 1;
 		if (this.sent === 1) this.firstSentAt = now;
 		if (!heldOpen) this.shortInFlight += 1;
@@ -209,11 +209,14 @@ export class RateLimitPacer {
 		}
 	}
 
-	/** The server's window has reset: assume its whole limit until an answer of the new window tells. */
+	/**
+	 * The server's window has reset: assume its whole limit until an answer of the new window tells,
+	 * less the requests still on their way (sent before the reset, they may be counted after it).
+	 */
 	private startNewWindow(now: number): void {
 		this.epoch += 1;
 		this.confirmed = false;
-		this.ceiling = this.sent + this.limit;
+		this.ceiling = this.sent + this.limit - Math.max(0, this.shortInFlight);
 		this.resetAt = now + this.windowMs;
 	}
 
