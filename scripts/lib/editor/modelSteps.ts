@@ -9,11 +9,13 @@ import type { Page } from 'playwright-core';
 
 import { FIXTURE_MODELS, MODELS } from '../../../test/simulator';
 import {
+	backToCanvas,
+	canvasNodes,
 	dropdownChoices,
 	executeOpenNode,
 	fillField,
 	mapperFields,
-	ndvIsOpen,
+	ndvTitle,
 	normalise,
 	openNode,
 	outputPanelText,
@@ -62,18 +64,29 @@ const generateImage: EditorStep = {
 	needs: ['nodes-panel'],
 	async run(ctx) {
 		const { page } = ctx;
-		const name = ctx.state.laminaNode;
-		if (!name) throw new CheckFailed('no Lamina node was added to the workflow');
+		if (!ctx.state.laminaNode) throw new CheckFailed('no Lamina node was added to the workflow');
+		const trigger = ctx.state.triggerNode ?? TRIGGER_NODE;
 		// The trigger waits for a real delivery when run: give it one test item, as users do.
-		await openNode(page, ctx.state.triggerNode ?? TRIGGER_NODE);
+		await openNode(page, trigger);
 		await pinOutput(page, [{ note: 'a test item from the editor check' }]);
+		await backToCanvas(page);
+		// n8n renames a node still named after its action when the action changes (Publishing did).
+		const onCanvas = (await canvasNodes(page)).map((node) => node.name);
+		const name = onCanvas.includes(ctx.state.laminaNode) ? ctx.state.laminaNode : onCanvas.find((node) => node !== trigger);
+		if (!name) throw new CheckFailed(`no Lamina node on the canvas: ${onCanvas.join(', ')}`);
 		await openNode(page, name);
-		if (!(await ndvIsOpen(page))) await openNode(page, name);
 		await selectChoice(page, `${sel.ndv} ${parameterInput('resource')}`, 'Model');
 		await selectChoice(page, `${sel.ndv} ${parameterInput('operation')}`, 'Generate Image');
 
 		const pick = await pickFromResourceLocator(page, 'modelId', MODEL_SEARCH, MODEL_ITEM);
 		await ctx.shot('picked');
+		// Once more for the screenshot of the searched list, picking the same model to close it.
+		await page.locator(`${sel.ndv} [data-test-id="resource-locator-modelId"] [data-test-id="rlc-input"]`).first().click();
+		await page.locator('[data-test-id="rlc-search"]').filter({ visible: true }).first().fill(MODEL_SEARCH);
+		const listed = page.locator('[data-test-id="rlc-item"]').filter({ visible: true, hasText: MODEL_ITEM }).first();
+		await listed.waitFor({ state: 'visible' });
+		await ctx.shot('searched-list');
+		await listed.click();
 		check(pick.mode === 'From list', `the Model field's mode is "${pick.mode}"`);
 		const strays = pick.listed.filter((item) => !item.toLowerCase().includes(MODEL_SEARCH));
 		check(strays.length === 0, `searching "${MODEL_SEARCH}" also lists ${strays.join(', ')}`);
@@ -118,6 +131,8 @@ const generateImage: EditorStep = {
 		if (!/"outputs": \[ \{ "label": "Output"[^\]]*"value": "https?:\/\//.test(json)) problems.push('no outputs[0] labelled "Output" with a URL');
 		if (!json.includes(`"${ENUM_FIELD}": "${ENUM_CHOICE}"`)) problems.push(`the run did not get ${ENUM_FIELD} ${ENUM_CHOICE}`);
 		check(problems.length === 0, `${problems.join('; ')}: ${json.slice(0, 800)}`);
+		// Under its new name for any later step (n8n named it after Generate Image).
+		ctx.state.laminaNode = await ndvTitle(page);
 	},
 };
 
