@@ -2,7 +2,7 @@
  * The n8n editor in a real browser (`npm run test:editor`): Debian's Chromium, driven by
  * playwright-core, does what a user does with the Lamina nodes in a new workflow (nodes panel,
  * App list, input fields, executing, Map Automatically, what Run App's panel shows per Wait Mode,
- * the trigger's URL, the credential test), then follows the README's Quick start as a new user.
+ * the trigger's URL, the credential test, Generate Image with a model), then follows the README's Quick start as a new user.
  * One PASS/FAIL line per step, a screenshot per step in a folder it prints, then
  * `N passed, M failed`. Exit code 1 on any failure.
  *
@@ -13,7 +13,8 @@
  *   --no-build            use dist/ as it is (default: `npm run build` first)
  *   --only=ID[,ID]        run only these steps (and the steps they build on); ids are
  *                         nodes-panel, canvas-subtitle, app-list, input-fields, execute, map-automatically,
- *                         panel-options, trigger-url, credential-test, publish-channels, quick-start
+ *                         panel-options, trigger-url, credential-test, publish-channels, model-generate,
+ *                         quick-start
  *   --url=URL             an already-running n8n; with --email, --password (default: the demo
  *                         owner), --credential=NAME and --api-key=KEY (its Lamina credential),
  *                         --base-url=URL (the Lamina API that key is for; default Lamina's)

@@ -5,7 +5,7 @@
  */
 import { channelOptionName } from '../../../nodes/Lamina/actions/publishing/publishOutcome';
 import { fixtureChannels } from '../../../test/simulator';
-import { dropdownChoices, ndvIsOpen, openNode, parameterInput, sel, selectChoice, waitUntil } from './editorPage';
+import { dropdownChoices, openNode, parameterInput, sel, selectChoice, waitUntil } from './editorPage';
 import { CheckFailed, type EditorStep } from './steps';
 
 const publishChannelList: EditorStep = {
@@ -16,7 +16,8 @@ const publishChannelList: EditorStep = {
 		const { page } = ctx;
 		const name = ctx.state.laminaNode;
 		if (!name) throw new CheckFailed('no Lamina node was added to the workflow');
-		if (!(await ndvIsOpen(page))) await openNode(page, name);
+		// Another node's panel (or its credential modal) may be open: open this one.
+		await openNode(page, name);
 		await selectChoice(page, `${sel.ndv} ${parameterInput('resource')}`, 'Publishing');
 		await selectChoice(page, `${sel.ndv} ${parameterInput('operation')}`, 'Publish');
 		const want = fixtureChannels().map(channelOptionName).sort((a, b) => a.localeCompare(b));

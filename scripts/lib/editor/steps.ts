@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 
 import { LaminaApi } from '../../../credentials/LaminaApi.credentials';
 import type { SimApp } from '../../../test/simulator/types';
+import { MODEL_STEPS } from './modelSteps';
 import { PUBLISHING_STEPS } from './publishingSteps';
 import {
 	addCollectionOption,
@@ -162,7 +163,20 @@ export async function findAndAddLaminaNodes(page: Page, url: string, shot?: (lab
 	const nodeHit = nextResults.find((result) => result.name === 'Lamina');
 	check(!!nodeHit, `searching "Lamina" in "${nextHeading}" lists ${names(nextResults)}`);
 	await clickPanelItem(page, nodeHit.name);
-	const actions = await panelText(page);
+	let actions = await panelText(page);
+	if (!actions.includes(RUN_APP_ACTION)) {
+		// With 30 actions the panel renders the first ones and the rest as it is scrolled.
+		await page.locator(sel.nodeCreator).hover();
+		actions = await waitUntil(
+			`"${RUN_APP_ACTION}" among the actions`,
+			async () => {
+				await page.mouse.wheel(0, 600);
+				return await panelText(page);
+			},
+			(text) => text.includes(RUN_APP_ACTION),
+			10_000,
+		).catch(() => panelText(page));
+	}
 	check(actions.includes(RUN_APP_ACTION), `the Lamina entry in "${nextHeading}" shows no "${RUN_APP_ACTION}": ${actions.slice(0, 400)}`);
 	await shot?.('actions');
 	const before = (await canvasNodes(page)).map((node) => node.name);
@@ -702,6 +716,7 @@ export const EDITOR_STEPS: EditorStep[] = [
 	triggerUrl,
 	credentialTest,
 	...PUBLISHING_STEPS,
+	...MODEL_STEPS,
 	// Last: it starts from an n8n without a Lamina credential, as a new user's.
 	quickStart,
 ];
