@@ -157,6 +157,13 @@ describe('Generate Image', () => {
 		expect(requests()['GET /v1/generate/runs/:runId'] ?? 0).toBe(0);
 	});
 
+	test('Map Automatically as the Parameters choice (no mapper): the item\'s fields that name a parameter', async () => {
+		const node = modelOp('generateImage', { modelId: model(MODELS.imagen), paramMode: 'auto', waitMode: 'none' });
+		const { items, error } = await ctx.engine.run([node], { input: [{ prompt: 'a harbour', aspectRatio: '16:9', sku: 'A1' }] });
+		expect(error).toBeUndefined();
+		expect(ctx.sim.runs.get(items[0].json.runId as string)?.inputs).toEqual({ prompt: 'a harbour', aspectRatio: '16:9' });
+	});
+
 	test("Map Automatically: the item's fields that name a parameter", async () => {
 		const node = await generateNode('generateImage', MODELS.imagen, 'auto', { waitMode: 'none' });
 		const { items, error } = await ctx.engine.run([node], { input: [{ prompt: 'a lighthouse', aspectRatio: '1:1', customer: 7 }] });

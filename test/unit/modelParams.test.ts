@@ -27,8 +27,8 @@ test('mapper fields: enum → options, integer/number → number, boolean, url; 
 		{ name: '1:1', value: '1:1' },
 		{ name: '16:9', value: '16:9' },
 	]);
-	expect(fields[2]).toMatchObject({ displayName: 'numImages (1–4, default: 1)', defaultValue: 1 });
-	expect(fields[6].displayName).toBe('imageUrls (URLs, comma or newline separated, 1–2 URLs, optional)');
+	expect(fields[2]).toMatchObject({ displayName: 'numImages', defaultValue: 1 });
+	expect(fields[6].displayName).toBe('imageUrls');
 });
 
 test('values: empty ones dropped, text read as the field type', () => {

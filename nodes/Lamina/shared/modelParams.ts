@@ -58,16 +58,6 @@ function limits(field: ModelParamField): string | undefined {
 	return undefined;
 }
 
-function fieldLabel(name: string, field: ModelParamField): string {
-	const hints: string[] = [];
-	if (field.type === 'array<url>') hints.push('URLs, comma or newline separated');
-	if (field.type === 'array<object>') hints.push('JSON array');
-	const range = limits(field);
-	if (range) hints.push(range);
-	if (!field.required && field.default !== undefined && typeof field.default !== 'object') hints.push(`default: ${String(field.default)}`);
-	else if (!field.required) hints.push('optional');
-	return hints.length ? `${name} (${hints.join(', ')})` : name;
-}
 
 /**
  * One resource mapper field per schema field, in the schema's order; its id is the name Lamina
@@ -81,7 +71,8 @@ export function modelMapperFields(schema: ParamSchema): ResourceMapperField[] {
 		const hasDefault = field.default !== undefined && field.default !== null && typeof field.default !== 'object';
 		return {
 			id: name,
-			displayName: fieldLabel(name, field),
+			// The name alone, as Run App's inputs: labels are saved into workflows; ranges and choices are in Model → Get's guide.
+			displayName: name,
 			required: field.required === true,
 			defaultMatch: false,
 			canBeUsedToMatch: false,

@@ -47,6 +47,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{ name: 'Map Each Parameter', value: 'fields', description: "One field per parameter of the model's schema" },
+			{ name: 'Map Automatically', value: 'auto', description: "The incoming item's fields that are named like one of the model's parameters" },
 			{ name: 'Using JSON', value: 'json', description: 'An object of parameter name → value; handy for expressions and AI agents' },
 		],
 		default: 'fields',
@@ -64,10 +65,12 @@ export const description: INodeProperties[] = [
 			resourceMapper: {
 				resourceMapperMethod: 'getModelParams',
 				mode: 'add',
+				// n8n's own heading would read "Values to Send"; Map Automatically is a Parameters choice above.
+				valuesLabel: 'Parameter Values',
 				fieldWords: { singular: 'parameter', plural: 'parameters' },
 				addAllFields: true,
 				multiKeyMatch: false,
-				supportAutoMap: true,
+				supportAutoMap: false,
 				noFieldsError: 'No parameters to show yet: choose a model above.',
 			},
 		},
@@ -231,8 +234,10 @@ function givenValues(this: IExecuteFunctions, model: LaminaModel, itemIndex: num
 		}
 		return parsed as Record<string, unknown>;
 	}
-	const mapped = this.getNodeParameter('params', itemIndex, undefined) as ResourceMapperValue | undefined;
-	if (mapped?.mappingMode === 'autoMapInputData') {
+	// Map Automatically: the Parameters choice (the mapper is hidden then), or the mapper's own mode as saved before.
+	const auto = this.getNodeParameter('paramMode', itemIndex, 'fields') === 'auto';
+	const mapped = auto ? undefined : (this.getNodeParameter('params', itemIndex, undefined) as ResourceMapperValue | undefined);
+	if (auto || mapped?.mappingMode === 'autoMapInputData') {
 		// The incoming item's fields that name one of the model's parameters.
 		const parameters = Object.keys(model.paramSchema ?? {}).map((name) => ({ id: name, name, type: 'text' }));
 		return autoMapInputs(parameters, this.getInputData()[itemIndex]?.json ?? {});
