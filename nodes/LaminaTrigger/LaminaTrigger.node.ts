@@ -64,6 +64,8 @@ function triggerOf(context: IWebhookFunctions): string {
 const CONFIRM_RUNS =
 	'Whether to ask Lamina about each delivered run with this node’s credential, so that only runs your workspace can see start the workflow';
 const VERIFY_SIGNATURE = 'Whether to accept only calls signed by Lamina';
+const VERIFY_SIGNATURE_IN_OPTIONS =
+	'Whether to accept only calls signed by Lamina. Off, anyone who learns this URL can start the workflow: for debugging only.';
 const UNVERIFIED_WARNING =
 	'Signature checks are off: anyone who learns this URL can start this workflow with made-up runs. Turn them back on unless you are debugging.';
 
@@ -163,7 +165,9 @@ export class LaminaTrigger implements INodeType {
 						name: 'verifySignature',
 						type: 'boolean',
 						default: true,
-						description: VERIFY_SIGNATURE,
+						// n8n 1.x can't show a notice that depends on an option inside a collection (its
+						// parameter resolution never ends and activation fails): the option warns itself.
+						description: VERIFY_SIGNATURE_IN_OPTIONS,
 					},
 				],
 			},
@@ -173,13 +177,6 @@ export class LaminaTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { verifySignature: [false], ...ONLY_V1 } },
-			},
-			{
-				displayName: UNVERIFIED_WARNING,
-				name: 'unverifiedWarning',
-				type: 'notice',
-				default: '',
-				displayOptions: { show: { 'options.verifySignature': [false], ...FROM_V1_1 } },
 			},
 		],
 	};

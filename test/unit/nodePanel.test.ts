@@ -187,10 +187,15 @@ describe('pickers where the choices are known', () => {
 });
 
 describe('Lamina Trigger', () => {
-	test('1.1: Verify Signature and Confirm Runs are Options, on by default; the warning follows the option', () => {
+	test('1.1: Verify Signature and Confirm Runs are Options, on by default; Verify Signature warns what turning it off means', () => {
 		expect(shown(trigger, 1.1, {})).toEqual(['usageNotice', 'statuses', 'appIds', 'options']);
 		expect(optionsList(trigger, 1.1, {})).toEqual(['Confirm Runs with Lamina', 'Verify Signature']);
-		expect(shown(trigger, 1.1, { options: { verifySignature: false } })).toContain('unverifiedWarning');
+		const options = trigger.properties.find((p) => p.name === 'options')!;
+		const verify = (options.options as INodeProperties[]).find((p) => p.name === 'verifySignature')!;
+		expect(verify.description).toMatch(/anyone who learns this URL can start the workflow/);
+		// No top-level parameter may depend on an option inside a collection: n8n 1.x can't resolve it.
+		const dotted = trigger.properties.filter((p) => Object.keys(p.displayOptions?.show ?? {}).some((key) => key.includes('.')));
+		expect(dotted.map((p) => p.name)).toEqual([]);
 	});
 
 	test('version 1 keeps them at the top, with its warning', () => {
